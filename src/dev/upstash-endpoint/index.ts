@@ -1,0 +1,5 @@
+export {
+  startUpstashEndpoint,
+  type UpstashEndpoint,
+  type UpstashEndpointOptions,
+} from './start-upstash-endpoint.ts';
