@@ -1,0 +1,71 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { authenticate } from './chat/users.ts';
+import { ApiError } from './lib/errors.ts';
+import { registerChannelRoutes } from './routes/channels.ts';
+import type { App, AppDeps, AppEnv } from './routes/env.ts';
+import { createErrorHandler, validationError } from './routes/errors.ts';
+import { registerHealthRoute } from './routes/health.ts';
+import { registerMessageRoutes } from './routes/messages.ts';
+import { requireAuth } from './routes/middleware/auth.ts';
+import { requestContext } from './routes/middleware/request-context.ts';
+import { registerUserRoutes } from './routes/users.ts';
+
+export type { AppDeps } from './routes/env.ts';
+
+export const defaultBodyLimitBytes = 256 * 1024;
+
+/** A fresh router whose schema failures become stek's 400 envelope. */
+function createRouter(): App {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error, result.target);
+    },
+  });
+}
+
+/**
+ * Builds the whole HTTP API from its dependencies. The same app serves Node, workerd and Deno;
+ * the entries differ only in how they construct `deps`.
+ */
+export function createApp(deps: AppDeps): App {
+  const app = createRouter();
+  const handleError = createErrorHandler(deps.log);
+
+  app.use(requestContext(deps.log));
+  app.use(
+    bodyLimit({
+      maxSize: deps.bodyLimitBytes ?? defaultBodyLimitBytes,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', 'the request body is too large');
+      },
+    }),
+  );
+  registerHealthRoute(app, deps);
+
+  const v1 = createRouter();
+  const authMiddleware = requireAuth((secret) => authenticate(deps.chat, secret));
+  v1.use('*', async function authUnlessSpec(c, next) {
+    // The spec is public so tools can read it before they hold a token.
+    if (c.req.path === '/v1/openapi.json') return next();
+    return authMiddleware(c, next);
+  });
+  registerUserRoutes(v1, deps);
+  registerChannelRoutes(v1, deps);
+  registerMessageRoutes(v1, deps);
+  v1.doc('/openapi.json', {
+    openapi: '3.0.3',
+    info: { title: 'stek API', version: '1' },
+    servers: [{ url: '/v1' }],
+  });
+  v1.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+  });
+  app.route('/v1', v1);
+
+  app.notFound((c) => handleError(new ApiError(404, 'not_found', 'no such route'), c));
+  app.onError(handleError);
+  v1.onError(handleError);
+  return app;
+}

@@ -1,0 +1,47 @@
+import type { ChatContext } from '../../chat/context.ts';
+import { countUsers, createUser, issueToken } from '../../chat/users.ts';
+import { startNodeServer } from '../../entry/node.ts';
+import type { CommandContext } from '../main.ts';
+
+/** On a new database, creates the first admin and returns their token (shown once). */
+export async function ensureFirstAdmin(chat: ChatContext): Promise<string | null> {
+  if ((await countUsers(chat)) > 0) return null;
+  const admin = await createUser(chat, { name: 'admin', displayName: 'Admin', isAdmin: true });
+  return (await issueToken(chat, admin.id, 'first admin')).token;
+}
+
+function waitForSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const done = (signal: string) => resolve(signal);
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}
+
+/** `stek serve`: the API alone, on the embedded defaults. */
+export async function serve(ctx: CommandContext): Promise<number> {
+  const config = ctx.config();
+  const server = await startNodeServer({ config });
+  const adminToken = await ensureFirstAdmin({ db: server.db, now: Date.now });
+  ctx.out.result(
+    { url: server.url, dataDir: config.dataDir, adminToken },
+    (r: { url: string; adminToken: string | null }) =>
+      [
+        `stek API listening on ${r.url}`,
+        r.adminToken
+          ? `new database: created user 'admin'; token (shown once): ${r.adminToken}`
+          : undefined,
+      ]
+        .filter(Boolean)
+        .join('\n'),
+  );
+  const signal = await waitForSignal();
+  ctx.out.say(`received ${signal}, stopping`);
+  await server.close();
+  return 0;
+}
+
+/** `stek start`: the local stack. */
+export async function start(ctx: CommandContext): Promise<number> {
+  return serve(ctx);
+}

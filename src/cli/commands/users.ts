@@ -1,0 +1,48 @@
+import { createUser, findUserByName, issueToken, listUsers } from '../../chat/users.ts';
+import { UsageError, type CommandContext } from '../main.ts';
+import { withChat } from './shared.ts';
+
+/** `stek user create <name> [--admin]` and `stek user list`. */
+export async function user(ctx: CommandContext): Promise<number> {
+  const [sub, name] = ctx.args;
+  if (sub === 'list') {
+    const users = await withChat(ctx, (chat) => listUsers(chat));
+    ctx.out.result({ users }, (v: { users: typeof users }) =>
+      v.users.map((u) => `${u.id}  ${u.name}${u.isAdmin ? '  (admin)' : ''}`).join('\n'),
+    );
+    return 0;
+  }
+  if (sub !== 'create' || !name) throw new UsageError('usage: stek user create <name> [--admin]');
+  const result = await withChat(ctx, async (chat) => {
+    const created = await createUser(chat, {
+      name,
+      isAdmin: Boolean(ctx.flags.admin),
+      displayName: ctx.flags['display-name'] as string | undefined,
+    });
+    const token = await issueToken(chat, created.id, 'cli');
+    return { user: created, token: token.token, tokenId: token.id };
+  });
+  ctx.out.result(
+    result,
+    (r: typeof result) =>
+      `created ${r.user.isAdmin ? 'admin' : 'user'} ${r.user.name} (${r.user.id})\ntoken: ${r.token}`,
+  );
+  return 0;
+}
+
+/** `stek token create <user> [--name label]`. */
+export async function token(ctx: CommandContext): Promise<number> {
+  const [sub, name] = ctx.args;
+  if (sub !== 'create' || !name) throw new UsageError('usage: stek token create <user>');
+  const result = await withChat(ctx, async (chat) => {
+    const found = await findUserByName(chat, name);
+    if (!found) return null;
+    return issueToken(chat, found.id, (ctx.flags.name as string | undefined) ?? 'cli');
+  });
+  if (!result) {
+    ctx.out.error(`no user named '${name}'`, 'not_found');
+    return 1;
+  }
+  ctx.out.result(result, (r: typeof result) => `token for ${name}: ${r!.token}`);
+  return 0;
+}

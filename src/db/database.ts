@@ -1,0 +1,85 @@
+import type { Client, ResultSet } from '@libsql/client';
+import { drizzle } from 'drizzle-orm/libsql';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import * as schema from './schema.ts';
+
+/** What a read or a write job works with: drizzle over libSQL, with stek's schema. */
+export type Tx = BaseSQLiteDatabase<'async', ResultSet, typeof schema>;
+
+export interface Database {
+  /** For reads. Never use it to write: writes go through `write` so they are serialized. */
+  readonly read: Tx;
+  /**
+   * Runs `job` in a write transaction. Jobs run one at a time, in arrival order; on a local file
+   * the jobs that queued up meanwhile share one commit, each inside its own savepoint, so a job
+   * that throws rolls back only its own changes. The promise settles after the commit.
+   */
+  write<T>(job: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Closes the clients once queued writes have finished. */
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  client: Client;
+  /** How many queued write jobs may share one commit. */
+  maxGroupSize?: number;
+}
+
+interface QueuedJob {
+  run: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+}
+
+/**
+ * Wraps a libSQL client into stek's database: pooled reads plus one serialized writer. Writes
+ * are serialized in-process because concurrent write transactions on one file fail with
+ * SQLITE_BUSY in the client; queuing also lets a burst of small writes share one commit.
+ */
+export function createDatabase(options: DatabaseOptions): Database {
+  const db = drizzle(options.client, { schema });
+  const maxGroupSize = options.maxGroupSize ?? 64;
+  const queue: QueuedJob[] = [];
+  let draining: Promise<void> | undefined;
+
+  async function runGroup(group: QueuedJob[]): Promise<void> {
+    const settled: Array<() => void> = [];
+    try {
+      await db.transaction(async (outer) => {
+        for (const job of group) {
+          try {
+            // A nested transaction is a savepoint: a failing job undoes only its own changes.
+            const value = await outer.transaction((tx) => job.run(tx));
+            settled.push(() => job.resolve(value));
+          } catch (err) {
+            settled.push(() => job.reject(err));
+          }
+        }
+      });
+    } catch (err) {
+      // The commit itself failed: nothing in the group landed, so every job fails with it.
+      for (const job of group) job.reject(err);
+      return;
+    }
+    for (const settle of settled) settle();
+  }
+
+  async function drain(): Promise<void> {
+    while (queue.length > 0) await runGroup(queue.splice(0, maxGroupSize));
+    draining = undefined;
+  }
+
+  return {
+    read: db,
+    write<T>(job: (tx: Tx) => Promise<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ run: job, resolve: resolve as (value: unknown) => void, reject });
+        draining ??= drain();
+      });
+    },
+    async close() {
+      await draining;
+      options.client.close();
+    },
+  };
+}

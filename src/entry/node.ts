@@ -1,0 +1,58 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp, type AppDeps } from '../app.ts';
+import type { Database } from '../db/database.ts';
+import { openDatabase } from '../db/node.ts';
+import type { LogFn } from '../routes/env.ts';
+import type { NodeConfig } from './config.ts';
+
+export interface NodeServer {
+  url: string;
+  port: number;
+  db: Database;
+  close(): Promise<void>;
+}
+
+/** A log function writing one JSON line per entry to stdout, or nothing. */
+export function createLogger(mode: NodeConfig['log']): LogFn | undefined {
+  if (mode === 'silent') return undefined;
+  return (entry) => {
+    const line = { time: new Date().toISOString(), ...entry };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  };
+}
+
+export interface StartNodeServerOptions {
+  config: NodeConfig;
+  /** Dependencies beyond the database (key-value store, realtime, search), when running. */
+  extend?: (deps: AppDeps) => AppDeps | Promise<AppDeps>;
+  db?: Database;
+}
+
+/** Opens the database (migrating a local file) and serves the API on Node. */
+export async function startNodeServer(options: StartNodeServerOptions): Promise<NodeServer> {
+  const { config } = options;
+  const db =
+    options.db ??
+    (await openDatabase({ url: config.databaseUrl, authToken: config.databaseAuthToken }));
+  const log = createLogger(config.log);
+  let deps: AppDeps = { chat: { db, now: Date.now }, log };
+  if (options.extend) deps = await options.extend(deps);
+  const app = createApp(deps);
+  const server: ServerType = await new Promise((resolveServer, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+      resolveServer(s),
+    );
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${config.host}:${port}`,
+    port,
+    db,
+    async close() {
+      await new Promise<void>((done) => server.close(() => done()));
+      await db.close();
+    },
+  };
+}

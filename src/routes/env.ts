@@ -1,0 +1,30 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Actor, ChatContext } from '../chat/context.ts';
+import type { ChannelEvent } from '../chat/events.ts';
+
+/** One structured log line; the entry decides where it goes. */
+export type LogFn = (entry: Record<string, unknown>) => void;
+
+/** A named dependency check for `/health`: resolves when the dependency answers. */
+export type HealthCheck = () => Promise<unknown>;
+
+/** Everything the app is built from. Entries construct these; nothing here opens a connection. */
+export interface AppDeps {
+  chat: ChatContext;
+  /** Called after a change commits with the events it appended (realtime fan-out, indexing). */
+  onEvents?: (events: ChannelEvent[]) => Promise<void>;
+  /** Extra dependency checks reported by `/health`; the database is always checked. */
+  healthChecks?: Record<string, HealthCheck>;
+  log?: LogFn;
+  /** Largest request body accepted, in bytes. */
+  bodyLimitBytes?: number;
+}
+
+export interface AppVariables {
+  requestId: string;
+  auth: Actor;
+}
+
+export type AppEnv = { Variables: AppVariables };
+
+export type App = OpenAPIHono<AppEnv>;
