@@ -7,6 +7,7 @@ import { encodeReply, type JsonReply } from './encode-reply.ts';
 import { CommandRejectedError, parseCommand, parseCommandList } from './parse-commands.ts';
 import { createRespClient, RespConnectionError, type RespClient } from './resp-client.ts';
 import { RespError, type RespValue } from './resp-parser.ts';
+import { createScriptCompat } from './script-compat.ts';
 
 /** Options for {@link startUpstashEndpoint}; give `redisUrl` or `redisPort`. */
 export interface UpstashEndpointOptions {
@@ -77,20 +78,37 @@ function toEntry(value: RespValue, base64: boolean): { result: JsonReply } | { e
     : { result: encodeReply(value, base64) };
 }
 
-async function runSingle(redis: RespClient, body: unknown, base64: boolean): Promise<Outcome> {
-  const reply = await redis.send(parseCommand(body));
-  const entry = toEntry(reply, base64);
+/** Sends commands in one write and hands back replies as the client would see them. */
+type Run = (commands: string[][], framing?: 'multi') => Promise<RespValue[]>;
+
+function createRunner(redis: RespClient): Run {
+  const translate = createScriptCompat();
+  return async function run(commands, framing) {
+    const translated = commands.map(translate);
+    const args = translated.map((command) => command.args);
+    const sent = framing === 'multi' ? [['MULTI'], ...args, ['EXEC']] : args;
+    const replies = await redis.sendAll(sent);
+    const restore = (reply: RespValue, i: number) => translated[i]?.restoreReply?.(reply) ?? reply;
+    if (framing !== 'multi') return replies.map(restore);
+    const exec = replies[replies.length - 1];
+    if (Array.isArray(exec)) replies[replies.length - 1] = exec.map(restore);
+    return replies;
+  };
+}
+
+async function runSingle(run: Run, body: unknown, base64: boolean): Promise<Outcome> {
+  const [reply] = await run([parseCommand(body)]);
+  const entry = toEntry(reply ?? null, base64);
   return { status: 'error' in entry ? 400 : 200, body: entry };
 }
 
-async function runPipeline(redis: RespClient, body: unknown, base64: boolean): Promise<Outcome> {
-  const replies = await redis.sendAll(parseCommandList(body));
+async function runPipeline(run: Run, body: unknown, base64: boolean): Promise<Outcome> {
+  const replies = await run(parseCommandList(body));
   return { status: 200, body: replies.map((reply) => toEntry(reply, base64)) };
 }
 
-async function runTransaction(redis: RespClient, body: unknown, base64: boolean): Promise<Outcome> {
-  const commands = parseCommandList(body);
-  const replies = await redis.sendAll([['MULTI'], ...commands, ['EXEC']]);
+async function runTransaction(run: Run, body: unknown, base64: boolean): Promise<Outcome> {
+  const replies = await run(parseCommandList(body), 'multi');
   const exec = replies[replies.length - 1];
   if (exec instanceof RespError) {
     // EXECABORT: a command was refused while queueing; report that command's error.
@@ -124,6 +142,7 @@ export async function startUpstashEndpoint(
 ): Promise<UpstashEndpoint> {
   if (!options.token) throw new Error('startUpstashEndpoint needs a non-empty token');
   const redis = createRespClient({ ...resolveRedisAddress(options), connectTimeoutMs: 1_000 });
+  const runCommands = createRunner(redis);
   const expectedToken = digest(options.token);
   const maxBodyBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;
 
@@ -136,7 +155,7 @@ export async function startUpstashEndpoint(
     const base64 = String(req.headers['upstash-encoding'] ?? '').toLowerCase() === 'base64';
 
     try {
-      return await run(redis, await readJson(req, maxBodyBytes), base64);
+      return await run(runCommands, await readJson(req, maxBodyBytes), base64);
     } catch (error) {
       if (error instanceof CommandRejectedError)
         return { status: 400, body: { error: error.message } };
