@@ -1,0 +1,2 @@
+export { startHranaServer } from './server.ts';
+export type { HranaRequestInfo, HranaServer, HranaServerOptions } from './server.ts';
