@@ -371,7 +371,7 @@ export async function openDm(
   });
 }
 
-/** Moves the actor's read marker in a channel they are in (clamped to the channel's head). */
+/** Moves the actor's read marker in a channel they are in; back is allowed, past the head not. */
 export async function markRead(
   ctx: ChatContext,
   actor: Actor,
@@ -380,7 +380,13 @@ export async function markRead(
 ): Promise<{ lastReadSeq: number }> {
   return ctx.db.write(async (tx) => {
     const channel = await loadMemberChannel(tx, actor, channelId);
-    const lastReadSeq = Math.max(0, Math.min(seq, channel.headSeq));
+    if (seq > channel.headSeq) {
+      throw new ApiError(422, 'seq_out_of_range', `seq ${seq} is past the channel's head`, {
+        field: 'seq',
+        headSeq: channel.headSeq,
+      });
+    }
+    const lastReadSeq = seq;
     await tx
       .insert(readMarkers)
       .values({ userId: actor.userId, channelId, lastReadSeq })
