@@ -250,10 +250,19 @@ export class SqliteConnection {
     };
   }
 
-  /** Closes the connection; an open transaction is rolled back by SQLite. */
+  /** Closes the connection, rolling back an open transaction. */
   close(): void {
     this.#cache.clear();
-    if (this.#db.open) this.#db.close();
+    if (!this.#db.open) return;
+    // Closing with statements not yet finalized (they are freed by the garbage collector)
+    // leaves the connection open, still holding its transaction's locks: roll back first.
+    try {
+      if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+    } catch {
+      // SQLite had already ended the transaction (ROLLBACK fails only then); closing is all
+      // that is left to do.
+    }
+    this.#db.close();
     this.#options.waiter.notify();
   }
 }
