@@ -123,7 +123,9 @@ describe.each(storeModes)('KvStore contract: $name', ({ createStore }) => {
 
   it('rejects a rule that is not two positive integers', async () => {
     fresh();
-    await expect(store.checkRateLimit('k', { limit: 0, windowMs: 1000 })).rejects.toThrow(TypeError);
+    await expect(store.checkRateLimit('k', { limit: 0, windowMs: 1000 })).rejects.toThrow(
+      TypeError,
+    );
     await expect(store.checkRateLimit('k', { limit: 1, windowMs: -1 })).rejects.toThrow(TypeError);
   });
 });
