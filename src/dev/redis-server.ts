@@ -88,7 +88,8 @@ export async function startRedisServer(
   const binary = options.binary ?? findRedisServer();
   if (!binary) {
     throw new Error(
-      'redis-server was not found on PATH; install it (Debian/Ubuntu: apt-get install -y redis-server)',
+      'redis-server was not found on PATH; ' +
+        'install it (Debian/Ubuntu: apt-get install -y redis-server)',
     );
   }
   const ownDir = options.dataDir === undefined;
