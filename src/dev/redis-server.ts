@@ -123,7 +123,12 @@ export async function startRedisServer(
     child.once('error', reject);
   });
 
+  // If this process ends without calling stop(), do not leave a daemon behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
   async function stop(): Promise<void> {
+    process.removeListener('exit', killOnExit);
     if (child.exitCode === null && child.signalCode === null) {
       const exited = waitForExit(child);
       child.kill('SIGTERM');
