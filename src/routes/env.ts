@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Actor, ChatContext } from '../chat/context.ts';
 import type { ChannelEvent } from '../chat/events.ts';
+import type { RealtimeOptions } from './realtime.ts';
 
 /** One structured log line; the entry decides where it goes. */
 export type LogFn = (entry: Record<string, unknown>) => void;
@@ -13,6 +14,8 @@ export interface AppDeps {
   chat: ChatContext;
   /** Called after a change commits with the events it appended (realtime fan-out, indexing). */
   onEvents?: (events: ChannelEvent[]) => Promise<void>;
+  /** Live rooms: where they are and the secret tickets are signed with. Off when absent. */
+  realtime?: RealtimeOptions;
   /** Extra dependency checks reported by `/health`; the database is always checked. */
   healthChecks?: Record<string, HealthCheck>;
   log?: LogFn;
