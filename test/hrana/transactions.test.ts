@@ -134,6 +134,23 @@ describe('interactive transactions', () => {
     expect(inside.rows[0]?.n).toBe(500n);
   });
 
+  it('fails a deferred transaction whose snapshot went stale instead of losing an update', async () => {
+    const tx = await client.transaction('deferred');
+    const seen = await tx.execute('SELECT n FROM counter WHERE id = 1');
+    await client.execute('UPDATE counter SET n = n + 1 WHERE id = 1');
+    const error = await tx
+      .execute({
+        sql: 'UPDATE counter SET n = ? WHERE id = 1',
+        args: [(seen.rows[0]?.n as bigint) + 1n],
+      })
+      .catch((e: unknown) => e);
+    await tx.rollback();
+    expect((error as LibsqlError).code).toBe('SQLITE_BUSY');
+    await client.execute('UPDATE counter SET n = n - 1 WHERE id = 1');
+    const result = await client.execute('SELECT n FROM counter WHERE id = 1');
+    expect(result.rows[0]?.n).toBe(seen.rows[0]?.n);
+  });
+
   it('rolls back and releases the lock of an abandoned transaction after the idle timeout', async () => {
     const tx = await client.transaction('write');
     await tx.execute('UPDATE counter SET n = 999 WHERE id = 1');
