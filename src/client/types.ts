@@ -1,0 +1,65 @@
+// The shapes the API returns, as the client sees them. Type-only imports: nothing of the server
+// is bundled into a browser build.
+import type { ChannelEvent } from '../chat/events.ts';
+import type { ChannelView, MessageView, UserView } from '../chat/views.ts';
+
+export type { ChannelEvent, ChannelView, MessageView, UserView };
+
+export interface ChannelListItem extends ChannelView {
+  isMember: boolean;
+  lastReadSeq: number;
+  unreadCount: number;
+}
+
+export interface MessagePage {
+  messages: MessageView[];
+  hasMore: boolean;
+}
+
+export interface ThreadPage extends MessagePage {
+  root: MessageView;
+}
+
+export interface EventPage {
+  events: ChannelEvent[];
+  headSeq: number;
+  hasMore: boolean;
+}
+
+export interface TokenView {
+  id: string;
+  userId: string;
+  name: string;
+  createdAt: string;
+  revoked: boolean;
+}
+
+export interface IssuedToken extends TokenView {
+  token: string;
+}
+
+export interface RealtimeTicket {
+  host: string;
+  party: string;
+  room: string;
+  ticket: string;
+  expiresAt: string;
+  /** The channel's head seq when the ticket was issued: a connection must catch up to it. */
+  headSeq: number;
+}
+
+export interface PageQuery {
+  before?: number;
+  after?: number;
+  limit?: number;
+}
+
+export interface SearchQuery {
+  q: string;
+  channelId?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** The search route's answer; its exact fields belong to the search API. */
+export type SearchResult = Record<string, unknown>;
