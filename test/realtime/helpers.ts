@@ -162,11 +162,15 @@ export function rawConnect(
   realtimeUrl: string,
   room: string,
   ticket: string,
-): Promise<{ opened: WebSocket } | { status: number; body: string }> {
+): Promise<
+  { opened: WebSocket; messages: Record<string, unknown>[] } | { status: number; body: string }
+> {
   const url = `${realtimeUrl.replace(/^http/, 'ws')}/parties/main/${room}?ticket=${encodeURIComponent(ticket)}`;
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url);
-    ws.once('open', () => resolve({ opened: ws }));
+    // Listen before `open`: the room's hello can arrive in the same read as the upgrade.
+    const messages = collectMessages(ws);
+    ws.once('open', () => resolve({ opened: ws, messages }));
     ws.once('unexpected-response', (_req, res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
@@ -174,6 +178,13 @@ export function rawConnect(
     });
     ws.once('error', (error) => reject(error));
   });
+}
+
+/** As {@link rawConnect}, for a ticket that must be accepted. */
+export async function openRaw(realtimeUrl: string, room: string, ticket: string) {
+  const result = await rawConnect(realtimeUrl, room, ticket);
+  if (!('opened' in result)) throw new Error(`refused: ${result.status} ${result.body}`);
+  return { ws: result.opened, messages: result.messages };
 }
 
 /** The messages a raw socket receives, parsed. */

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { StekApiError } from '../../src/client/index.ts';
 import { closeCodes } from '../../src/realtime/protocol.ts';
+import { createRealtimePublisher } from '../../src/realtime/publisher.ts';
 import { signTicket } from '../../src/realtime/tickets.ts';
 import {
-  collectMessages,
   logSeqs,
   range,
+  openRaw,
   rawConnect,
   record,
   sleep,
@@ -97,7 +98,7 @@ describe('live channel delivery', () => {
     const visitor = record(eve.client, channel.id);
     await visitor.connection.waitFor(2);
     await waitUntil(() => watcher.connection.present.includes(eve.id), 'the join');
-    expect(visitor.connection.present.sort()).toEqual([eve.id, me].sort());
+    expect([...visitor.connection.present].sort()).toEqual([eve.id, me].sort());
 
     visitor.connection.close();
     await waitUntil(() => !watcher.connection.present.includes(eve.id), 'the leave');
@@ -129,6 +130,40 @@ describe('live channel delivery', () => {
     await waitUntil(() => r.connection.state === 'closed', 'the reconnect to be refused');
     const refusal = r.errors.find((e) => e instanceof StekApiError) as StekApiError;
     expect(refusal.status).toBe(404);
+  });
+});
+
+describe('disconnect requests from the API', () => {
+  it('close a deactivated user’s sockets in every room named, with the deactivation code', async () => {
+    const [one, two] = await Promise.all([
+      api.admin.createChannel({ name: 'deact-1' }),
+      api.admin.createChannel({ name: 'deact-2' }),
+    ]);
+    const jo = await api.addUser('jo');
+    const watcher = record(api.admin, one.id);
+    const sockets = [record(jo.client, one.id), record(jo.client, two.id)];
+    await Promise.all([watcher, ...sockets].map((r) => r.connection.waitFor(1)));
+
+    const publisher = createRealtimePublisher({ host: realtimeUrl, secret, timeoutMs: 2_000 });
+    await publisher.disconnectUser(jo.id, [one.id, two.id], 'deactivated');
+    await waitUntil(() => sockets.every((r) => r.connection.state === 'closed'), 'both closes');
+    for (const r of sockets) {
+      expect(r.errors.map((e) => e.message)).toContain(
+        'room: deactivated: your account was deactivated',
+      );
+    }
+    expect(watcher.connection.state).toBe('open');
+    await waitUntil(() => !watcher.connection.present.includes(jo.id), 'the leave');
+    watcher.connection.close();
+  });
+
+  it('are refused unless signed with the room secret', async () => {
+    const impostor = createRealtimePublisher({
+      host: realtimeUrl,
+      secret: 'a-different-secret-value',
+      timeoutMs: 2_000,
+    });
+    await expect(impostor.disconnectUser('usr_x', ['ch_any'])).rejects.toThrow(/answered 401/);
   });
 });
 
@@ -194,10 +229,7 @@ describe('tickets at the room door', () => {
     expect(ttl).toBeGreaterThan(50_000);
     expect(ttl).toBeLessThanOrEqual(61_000);
 
-    const result = await rawConnect(realtimeUrl, channel.id, ticket.ticket);
-    expect('opened' in result).toBe(true);
-    const ws = (result as { opened: import('ws').WebSocket }).opened;
-    const messages = collectMessages(ws);
+    const { ws, messages } = await openRaw(realtimeUrl, channel.id, ticket.ticket);
     await waitUntil(() => messages.length > 0, 'hello');
     expect(messages[0]).toMatchObject({
       type: 'hello',
@@ -215,8 +247,7 @@ describe('tickets at the room door', () => {
     await ivy.client.leaveChannel(channel.id);
     await sleep(100);
 
-    const result = await rawConnect(realtimeUrl, channel.id, stale.ticket);
-    const ws = (result as { opened: import('ws').WebSocket }).opened;
+    const { ws } = await openRaw(realtimeUrl, channel.id, stale.ticket);
     const closed = await new Promise<number>((resolve) =>
       ws.once('close', (code) => resolve(code)),
     );
