@@ -1,6 +1,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,7 +72,8 @@ export function ensureSolrClasspath(onProgress?: (line: string) => void): void {
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
   });
-  if (result.error) throw new Error('could not run mvn (is Maven installed?)', { cause: result.error });
+  if (result.error)
+    throw new Error('could not run mvn (is Maven installed?)', { cause: result.error });
   if (result.status !== 0) {
     throw new Error(`the Solr classpath build failed:\n${result.stdout}${result.stderr}`);
   }
@@ -147,7 +156,9 @@ export async function startSolr(options: StartSolrOptions = {}): Promise<Running
     child.stderr!.on('data', onData);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`Solr exited (${signal ?? code}) before it was ready:\n${output.slice(-4000)}`));
+      reject(
+        new Error(`Solr exited (${signal ?? code}) before it was ready:\n${output.slice(-4000)}`),
+      );
     });
   });
   // Keep draining the pipes so a chatty JVM never blocks on a full buffer.
