@@ -7,6 +7,7 @@ import type { App, AppDeps, AppEnv } from './routes/env.ts';
 import { createErrorHandler, validationError } from './routes/errors.ts';
 import { registerHealthRoute } from './routes/health.ts';
 import { registerMessageRoutes } from './routes/messages.ts';
+import { registerSearchRoutes } from './routes/search.ts';
 import { registerRealtimeRoutes } from './routes/realtime.ts';
 import { requireAuth } from './routes/middleware/auth.ts';
 import { requestContext } from './routes/middleware/request-context.ts';
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps): App {
   registerUserRoutes(v1, deps);
   registerChannelRoutes(v1, deps);
   registerMessageRoutes(v1, deps);
+  registerSearchRoutes(v1, deps);
   registerRealtimeRoutes(v1, deps);
   v1.doc('/openapi.json', {
     openapi: '3.0.3',

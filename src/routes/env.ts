@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Actor, ChatContext } from '../chat/context.ts';
 import type { ChannelEvent } from '../chat/events.ts';
+import type { SearchOrigin } from '../search/origin-client.ts';
 import type { RealtimeOptions } from './realtime.ts';
 
 /** One structured log line; the entry decides where it goes. */
@@ -16,6 +17,8 @@ export interface AppDeps {
   onEvents?: (events: ChannelEvent[]) => Promise<void>;
   /** Live rooms: where they are and the secret tickets are signed with. Off when absent. */
   realtime?: RealtimeOptions;
+  /** Full-text search through the search origin; without it `/v1/search` answers 503. */
+  search?: { origin: SearchOrigin };
   /** Extra dependency checks reported by `/health`; the database is always checked. */
   healthChecks?: Record<string, HealthCheck>;
   log?: LogFn;
