@@ -92,8 +92,7 @@ export function createRestApi(request: RequestFn) {
     listEvents: (channelId: string, page: { after?: number; limit?: number } = {}) =>
       request<EventPage>(`/channels/${id(channelId)}/events`, { query: { ...page } }),
 
-    search: <T = SearchResult>(query: SearchQuery) =>
-      request<T>('/search', { query: { ...query } }),
+    search: (query: SearchQuery) => request<SearchResult>('/search', { query: { ...query } }),
 
     issueRealtimeTicket: (channelId: string) =>
       request<RealtimeTicket>('/realtime/tickets', { method: 'POST', body: { channelId } }),

@@ -55,11 +55,33 @@ export interface PageQuery {
 }
 
 export interface SearchQuery {
+  /** The query (syntax: docs/search.md). */
   q: string;
-  channelId?: string;
-  limit?: number;
+  sort?: 'relevance' | 'newest';
   cursor?: string;
+  limit?: number;
 }
 
-/** The search route's answer; its exact fields belong to the search API. */
-export type SearchResult = Record<string, unknown>;
+export interface SearchNamed {
+  id: string;
+  name: string;
+}
+
+export interface SearchResult {
+  results: {
+    message: Pick<
+      MessageView,
+      'id' | 'channelId' | 'seq' | 'authorId' | 'text' | 'createdAt' | 'threadId'
+    >;
+    channel: SearchNamed;
+    author: SearchNamed;
+    /** HTML: escaped text with the hits in `<mark>`. */
+    snippet: string;
+  }[];
+  total: number;
+  nextCursor: string | null;
+  facets: {
+    channels: (SearchNamed & { count: number })[];
+    authors: (SearchNamed & { count: number })[];
+  };
+}

@@ -257,6 +257,8 @@ export default class ChannelRoom implements Party.Server {
   private async publish(events: ChannelEvent[]): Promise<{ accepted: number; closed: number }> {
     const change = this.buffer.add(events);
     // Fan out first: the buffer in memory already answers resumes, storage is for restarts.
+    // The writes skip the output gate (allowUnconfirmed): a gated write would hold every socket's
+    // copy until the disk confirms, and the room's storage is only a cache of the durable log.
     const left: ChannelEvent[] = [];
     for (const event of change.added) {
       this.broadcast({ type: 'event', event });
@@ -267,7 +269,7 @@ export default class ChannelRoom implements Party.Server {
     const keys = Object.keys(entries);
     for (let i = 0; i < keys.length; i += 100) {
       const chunk = Object.fromEntries(keys.slice(i, i + 100).map((k) => [k, entries[k]!]));
-      await this.room.storage.put(chunk);
+      await this.room.storage.put(chunk, { allowUnconfirmed: true });
     }
     if (change.dropped.length > 0) await this.deleteKeys(change.dropped.map(eventKey));
 

@@ -193,3 +193,12 @@ export function collectMessages(ws: WebSocket): Record<string, unknown>[] {
   ws.on('message', (data) => messages.push(JSON.parse(String(data)) as Record<string, unknown>));
   return messages;
 }
+
+/** Whether a raw socket's messages show the room has seen `seq` (in its hello, or live). */
+export function roomHasSeq(messages: Record<string, unknown>[], seq: number): boolean {
+  return messages.some(
+    (m) =>
+      (m.type === 'hello' && Number(m.headSeq) >= seq) ||
+      (m.type === 'event' && (m.event as { seq: number }).seq >= seq),
+  );
+}

@@ -1,0 +1,175 @@
+// Fan-out latency from an API post to every socket in one room, for 10, 100 and 1,000 sockets:
+// the real API publishing to `partykit dev`, beside the same API publishing to a plain `ws`
+// broadcast server. Localhost only; every loop is bounded.
+// Run: npx tsx bench/realtime-fanout.ts [socket counts, e.g. 10,100,1000] [posts per row]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { createUser, issueToken } from '../src/chat/users.ts';
+import { createStekClient } from '../src/client/index.ts';
+import { startPartykitDev } from '../src/dev/partykit.ts';
+import { readNodeConfig } from '../src/entry/config.ts';
+import { startNodeServer } from '../src/entry/node.ts';
+import { createRealtimePublisher } from '../src/realtime/publisher.ts';
+import { signTicket } from '../src/realtime/tickets.ts';
+
+const socketCounts = (process.argv[2] ?? '10,100,1000').split(',').map(Number);
+const postsPerRow = Number(process.argv[3] ?? 60);
+const secret = `bench-${crypto.randomUUID()}`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Target {
+  name: string;
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function startBaseline(): Promise<Target> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', new URL('./realtime-baseline-server.ts', import.meta.url).pathname, secret],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const match = /listening (\d+)/.exec(chunk.toString());
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', () => reject(new Error('the baseline server exited')));
+  });
+  return {
+    name: 'ws baseline',
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function startRoomHost(): Promise<Target> {
+  const dev = await startPartykitDev({ port: 0, secret });
+  return { name: 'partykit dev', url: dev.url, stop: dev.stop };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+}
+
+async function openSockets(target: Target, room: string, userId: string, count: number) {
+  const arrivals = new Map<number, number[]>();
+  const sockets: WebSocket[] = [];
+  const base = target.url.replace(/^http/, 'ws');
+  // Open in batches so the bench measures fan-out, not a connection storm.
+  for (let i = 0; i < count; i += 50) {
+    const batch = Array.from({ length: Math.min(50, count - i) }, async () => {
+      const ticket = await signTicket(
+        { channelId: room, userId, expiresAt: Date.now() + 600_000 },
+        secret,
+      );
+      const ws = new WebSocket(`${base}/parties/main/${room}?ticket=${ticket}`);
+      await new Promise<void>((resolve, reject) => {
+        ws.once('message', () => resolve()); // the hello
+        ws.once('error', reject);
+      });
+      ws.on('message', (data) => {
+        const at = performance.now();
+        const message = JSON.parse(String(data)) as { type: string; event?: { seq: number } };
+        if (message.type !== 'event' || !message.event) return;
+        const list = arrivals.get(message.event.seq) ?? [];
+        list.push(at);
+        arrivals.set(message.event.seq, list);
+      });
+      sockets.push(ws);
+    });
+    await Promise.all(batch);
+  }
+  return { sockets, arrivals };
+}
+
+async function measure(target: Target, count: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'stek-bench-realtime-'));
+  const config = readNodeConfig({ PORT: '0', STEK_DATA_DIR: dir, STEK_LOG: 'silent' });
+  const publisher = createRealtimePublisher({ host: target.url, secret, timeoutMs: 5_000 });
+  const server = await startNodeServer({
+    config,
+    extend: (deps) => ({ ...deps, onEvents: publisher.publish }),
+  });
+  try {
+    const chat = { db: server.db, now: Date.now };
+    const user = await createUser(chat, { name: 'bench', isAdmin: true });
+    const client = createStekClient({
+      baseUrl: server.url,
+      token: (await issueToken(chat, user.id)).token,
+    });
+    const channel = await client.createChannel({ name: `fanout-${count}` });
+    const { sockets, arrivals } = await openSockets(target, channel.id, user.id, count);
+
+    const latencies: number[] = [];
+    const slowest: number[] = [];
+    const warmup = 5;
+    for (let i = 0; i < warmup + postsPerRow; i += 1) {
+      const started = performance.now();
+      const posted = await client.postMessage(channel.id, { text: `bench ${i}` });
+      const deadline = Date.now() + 5_000;
+      while ((arrivals.get(posted.seq)?.length ?? 0) < count && Date.now() < deadline)
+        await sleep(1);
+      const got = arrivals.get(posted.seq) ?? [];
+      if (got.length < count)
+        throw new Error(`${target.name}: seq ${posted.seq} reached ${got.length}/${count}`);
+      if (i >= warmup) {
+        const each = got.map((t) => t - started);
+        latencies.push(...each);
+        slowest.push(Math.max(...each));
+      }
+      arrivals.delete(posted.seq);
+      await sleep(10);
+    }
+    for (const ws of sockets) ws.close();
+    latencies.sort((a, b) => a - b);
+    slowest.sort((a, b) => a - b);
+    return {
+      p50: percentile(latencies, 0.5),
+      p99: percentile(latencies, 0.99),
+      lastP50: percentile(slowest, 0.5),
+      lastP99: percentile(slowest, 0.99),
+    };
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+console.log(
+  `node ${process.version}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; ` +
+    `${postsPerRow} posts per row after 5 warm-up posts`,
+);
+console.log('target           sockets   p50 ms   p99 ms   last-socket p50   last-socket p99');
+const results: Record<string, Record<number, Awaited<ReturnType<typeof measure>>>> = {};
+for (const start of [startRoomHost, startBaseline]) {
+  const target = await start();
+  try {
+    for (const count of socketCounts) {
+      const r = await measure(target, count);
+      (results[target.name] ??= {})[count] = r;
+      console.log(
+        `${target.name.padEnd(16)} ${String(count).padStart(7)} ${r.p50.toFixed(2).padStart(8)} ` +
+          `${r.p99.toFixed(2).padStart(8)} ${r.lastP50.toFixed(2).padStart(17)} ${r.lastP99.toFixed(2).padStart(17)}`,
+      );
+    }
+  } finally {
+    await target.stop();
+  }
+}
+for (const count of socketCounts) {
+  const room = results['partykit dev']?.[count];
+  const base = results['ws baseline']?.[count];
+  if (room && base) {
+    console.log(
+      `${count} sockets: partykit p99 / baseline p99 = ${(room.p99 / base.p99).toFixed(2)}x`,
+    );
+  }
+}
