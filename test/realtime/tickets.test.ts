@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signTicket, verifyTicket } from '../../src/realtime/tickets.ts';
+import { readRealtimeConfig } from '../../src/realtime/config.ts';
 import { signRequestBody, verifyRequestBody } from '../../src/realtime/request-signature.ts';
 
 const secret = 'a-secret-of-enough-length';
@@ -95,5 +96,38 @@ describe('request signatures', () => {
     const header = await signRequestBody('{}', secret, now);
     expect(await verifyRequestBody('{}', header, secret, now + 5 * 60_000 + 1)).toBe(false);
     expect(await verifyRequestBody('{}', null, secret, now)).toBe(false);
+  });
+});
+
+describe('realtime configuration', () => {
+  it('is off without REALTIME_HOST and complete with it', () => {
+    expect(readRealtimeConfig({})).toBeNull();
+    expect(
+      readRealtimeConfig({
+        REALTIME_HOST: 'http://127.0.0.1:1999/',
+        REALTIME_SECRET: secret,
+        REALTIME_TICKET_TTL_MS: '30000',
+      }),
+    ).toEqual({
+      options: {
+        host: 'http://127.0.0.1:1999',
+        publicHost: undefined,
+        secret,
+        ticketTtlMs: 30_000,
+      },
+      publishTimeoutMs: 2_000,
+    });
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(() => readRealtimeConfig({ REALTIME_HOST: 'http://127.0.0.1:1999' })).toThrow(
+      /REALTIME_SECRET: required/,
+    );
+    expect(() =>
+      readRealtimeConfig({ REALTIME_HOST: 'localhost:1999', REALTIME_SECRET: secret }),
+    ).toThrow(/REALTIME_HOST: must be an http\(s\) origin/);
+    expect(() =>
+      readRealtimeConfig({ REALTIME_HOST: 'http://127.0.0.1:1', REALTIME_SECRET: 'short' }),
+    ).toThrow(/REALTIME_SECRET/);
   });
 });
