@@ -1,3 +1,5 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
@@ -306,6 +308,39 @@ describe('importing a Slack workspace export', () => {
     expect(
       await db.read.select({ id: channels.id, headSeq: channels.headSeq }).from(channels),
     ).toEqual(heads);
+  });
+
+  it('adds only what a later export has new, at the end of the log', async () => {
+    await importWorkspace();
+    const fixture = await copyFixture('workspace');
+    try {
+      const dayFile = join(fixture.dir, 'random', '2023-01-10.json');
+      const day = JSON.parse(await readFile(dayFile, 'utf8'));
+      day[3].reactions.push({ name: 'tada', users: ['U03CAROL'], count: 1 });
+      day.push({ type: 'message', user: 'U01ALICE', text: 'count me in', ts: '1673340600.000000' });
+      await writeFile(dayFile, JSON.stringify(day));
+      const random = await channelByExternalId('C02RANDOM');
+
+      const summary = await importSlackExport({
+        db,
+        source: createDirectorySource(fixture.dir),
+        now,
+      });
+
+      expect(summary.created).toMatchObject({ messages: 1, reactions: 1, users: 0, channels: 0 });
+      const log = await db.read
+        .select({ seq: events.seq, type: events.type })
+        .from(events)
+        .where(eq(events.channelId, random.id))
+        .orderBy(asc(events.seq));
+      expect(log.slice(random.headSeq).map((e) => e.type)).toEqual([
+        'reaction.added',
+        'message.created',
+      ]);
+      expect(await checkEventLogs(db)).toEqual([]);
+    } finally {
+      await fixture.remove();
+    }
   });
 
   it('writes one small transaction per chunk and still threads across chunks', async () => {
