@@ -40,6 +40,7 @@ const commands: Record<string, () => Promise<Command>> = {
   user: async () => (await import('./commands/users.ts')).user,
   token: async () => (await import('./commands/users.ts')).token,
   import: async () => (await import('./commands/import.ts')).importCommand,
+  reindex: async () => (await import('./commands/reindex.ts')).reindex,
 };
 
 /** Runs the CLI; resolves to the process exit code. */

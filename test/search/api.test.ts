@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createSearchTestApp,
   resultIds,
+  type Reply,
   uniqueName,
   type SearchTestApp,
   type TestUser,
@@ -12,7 +13,7 @@ let alice: TestUser;
 let bob: TestUser;
 let general: { id: string; name: string };
 
-const found = (id: string) => (r: { body: any }) => resultIds(r).includes(id);
+const found = (id: string) => (r: Reply) => resultIds(r).includes(id);
 
 beforeAll(async () => {
   t = await createSearchTestApp();

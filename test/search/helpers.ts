@@ -27,6 +27,8 @@ export interface Reply {
 
 export interface SearchTestApp {
   db: Database;
+  /** The `file:` URL of the database, for commands run in a child process. */
+  databaseUrl: string;
   chat: ChatContext;
   indexer: SearchIndexer;
   origin: SearchOrigin;
@@ -69,7 +71,8 @@ export async function createSearchTestApp(
   options: SearchTestAppOptions = {},
 ): Promise<SearchTestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'stek-search-'));
-  const db = await openDatabase({ url: `file:${join(dir, 'stek.db')}` });
+  const databaseUrl = `file:${join(dir, 'stek.db')}`;
+  const db = await openDatabase({ url: databaseUrl });
   const chat: ChatContext = { db, now: Date.now };
   const origin = createSearchOriginClient({
     url: options.originUrl ?? inject('originUrl'),
@@ -106,6 +109,7 @@ export async function createSearchTestApp(
 
   return {
     db,
+    databaseUrl,
     chat,
     indexer,
     origin,
