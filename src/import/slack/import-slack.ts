@@ -14,7 +14,7 @@ import { readLayout, type ExportLayout } from './layout.ts';
 import { toStekName } from './names.ts';
 import {
   collectPlaceholders,
-  parseJson,
+  readJson,
   planMessage,
   readConversation,
   type PlanContext,
@@ -80,7 +80,7 @@ async function readList<T>(
 ): Promise<T[]> {
   const path = layout.lists.get(name);
   if (!path) return [];
-  const json = parseJson(await source.readFile(path));
+  const json = await readJson(source, path);
   if ('error' in json) {
     skip.add({ path: name, reason: json.error });
     return [];

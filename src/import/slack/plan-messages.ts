@@ -53,8 +53,17 @@ const updateSubtypes = new Set(['message_changed', 'message_deleted', 'message_r
 
 const decoder = new TextDecoder();
 
-/** Parses JSON bytes; the reason as text when they are not JSON. */
-export function parseJson(bytes: Uint8Array): { value: unknown } | { error: string } {
+/** Reads a file and parses it as JSON; the reason as text when either fails. */
+export async function readJson(
+  source: ExportSource,
+  path: string,
+): Promise<{ value: unknown } | { error: string }> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await source.readFile(path);
+  } catch (err) {
+    return { error: `cannot read: ${(err as Error).message}` };
+  }
   try {
     return { value: JSON.parse(decoder.decode(bytes).replace(/^\uFEFF/, '')) };
   } catch (err) {
@@ -75,7 +84,7 @@ export async function readConversation(
   const parsed: ParsedMessage[] = [];
   for (const file of dayFiles) {
     const path = display(file);
-    const json = parseJson(await source.readFile(file));
+    const json = await readJson(source, file);
     if ('error' in json) {
       skip.add({ path, reason: json.error });
       continue;
