@@ -90,7 +90,15 @@ async function openSockets(target: Target, room: string, userId: string, count: 
   return { sockets, arrivals };
 }
 
-async function measure(target: Target, count: number) {
+interface Row {
+  target: Target;
+  /** Posts one message and returns how long each socket took to get it, ms. */
+  post(i: number): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+/** The API (own temporary database) publishing to `target`, with `count` sockets in one room. */
+async function prepare(target: Target, count: number): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), 'stek-bench-realtime-'));
   const config = readNodeConfig({ PORT: '0', STEK_DATA_DIR: dir, STEK_LOG: 'silent' });
   const publisher = createRealtimePublisher({ host: target.url, secret, timeoutMs: 5_000 });
@@ -98,78 +106,87 @@ async function measure(target: Target, count: number) {
     config,
     extend: (deps) => ({ ...deps, onEvents: publisher.publish }),
   });
-  try {
-    const chat = { db: server.db, now: Date.now };
-    const user = await createUser(chat, { name: 'bench', isAdmin: true });
-    const client = createStekClient({
-      baseUrl: server.url,
-      token: (await issueToken(chat, user.id)).token,
-    });
-    const channel = await client.createChannel({ name: `fanout-${count}` });
-    const { sockets, arrivals } = await openSockets(target, channel.id, user.id, count);
+  const chat = { db: server.db, now: Date.now };
+  const user = await createUser(chat, { name: 'bench', isAdmin: true });
+  const token = (await issueToken(chat, user.id)).token;
+  const client = createStekClient({ baseUrl: server.url, token });
+  const channel = await client.createChannel({ name: `fanout-${count}` });
+  const { sockets, arrivals } = await openSockets(target, channel.id, user.id, count);
 
-    const latencies: number[] = [];
-    const slowest: number[] = [];
-    const warmup = 5;
-    for (let i = 0; i < warmup + postsPerRow; i += 1) {
-      const started = performance.now();
-      const posted = await client.postMessage(channel.id, { text: `bench ${i}` });
-      const deadline = Date.now() + 5_000;
-      while ((arrivals.get(posted.seq)?.length ?? 0) < count && Date.now() < deadline)
-        await sleep(1);
-      const got = arrivals.get(posted.seq) ?? [];
-      if (got.length < count)
-        throw new Error(`${target.name}: seq ${posted.seq} reached ${got.length}/${count}`);
-      if (i >= warmup) {
-        const each = got.map((t) => t - started);
-        latencies.push(...each);
-        slowest.push(Math.max(...each));
-      }
-      arrivals.delete(posted.seq);
-      await sleep(10);
+  async function post(i: number): Promise<number[]> {
+    const started = performance.now();
+    const posted = await client.postMessage(channel.id, { text: `bench ${i}` });
+    const deadline = Date.now() + 5_000;
+    while ((arrivals.get(posted.seq)?.length ?? 0) < count && Date.now() < deadline) await sleep(1);
+    const got = arrivals.get(posted.seq) ?? [];
+    arrivals.delete(posted.seq);
+    if (got.length < count) {
+      throw new Error(`${target.name}: seq ${posted.seq} reached ${got.length}/${count} sockets`);
     }
+    return got.map((t) => t - started);
+  }
+
+  async function close() {
     for (const ws of sockets) ws.close();
-    latencies.sort((a, b) => a - b);
-    slowest.sort((a, b) => a - b);
-    return {
-      p50: percentile(latencies, 0.5),
-      p99: percentile(latencies, 0.99),
-      lastP50: percentile(slowest, 0.5),
-      lastP99: percentile(slowest, 0.99),
-    };
-  } finally {
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   }
+
+  return { target, post, close };
 }
 
+interface Samples {
+  each: number[];
+  slowest: number[];
+}
+
+const rounds = 6;
+const warmup = 5;
 console.log(
   `node ${process.version}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; ` +
-    `${postsPerRow} posts per row after 5 warm-up posts`,
+    `${postsPerRow} posts per row after ${warmup} warm-up posts, ` +
+    `in ${rounds} rounds alternating the two targets`,
 );
 console.log('target           sockets   p50 ms   p99 ms   last-socket p50   last-socket p99');
-const results: Record<string, Record<number, Awaited<ReturnType<typeof measure>>>> = {};
-for (const start of [startRoomHost, startBaseline]) {
-  const target = await start();
-  try {
-    for (const count of socketCounts) {
-      const r = await measure(target, count);
-      (results[target.name] ??= {})[count] = r;
+const targets = [await startRoomHost(), await startBaseline()];
+try {
+  for (const count of socketCounts) {
+    // Both rows run side by side, alternating, so a busy moment on the machine hits both alike.
+    const rows = [];
+    for (const target of targets) rows.push(await prepare(target, count));
+    const samples = new Map<Row, Samples>(rows.map((r) => [r, { each: [], slowest: [] }]));
+    try {
+      for (const row of rows) for (let i = 0; i < warmup; i += 1) await row.post(i);
+      const perRound = Math.ceil(postsPerRow / rounds);
+      for (let round = 0; round < rounds; round += 1) {
+        for (const row of rows) {
+          for (let i = 0; i < perRound; i += 1) {
+            const each = await row.post(i);
+            samples.get(row)!.each.push(...each);
+            samples.get(row)!.slowest.push(Math.max(...each));
+            await sleep(10);
+          }
+        }
+      }
+    } finally {
+      for (const row of rows) await row.close();
+    }
+    const p99s: number[] = [];
+    for (const row of rows) {
+      const { each, slowest } = samples.get(row)!;
+      each.sort((a, b) => a - b);
+      slowest.sort((a, b) => a - b);
+      p99s.push(percentile(each, 0.99));
       console.log(
-        `${target.name.padEnd(16)} ${String(count).padStart(7)} ${r.p50.toFixed(2).padStart(8)} ` +
-          `${r.p99.toFixed(2).padStart(8)} ${r.lastP50.toFixed(2).padStart(17)} ${r.lastP99.toFixed(2).padStart(17)}`,
+        `${row.target.name.padEnd(16)} ${String(count).padStart(7)} ` +
+          `${percentile(each, 0.5).toFixed(2).padStart(8)} ${percentile(each, 0.99).toFixed(2).padStart(8)} ` +
+          `${percentile(slowest, 0.5).toFixed(2).padStart(17)} ${percentile(slowest, 0.99).toFixed(2).padStart(17)}`,
       );
     }
-  } finally {
-    await target.stop();
-  }
-}
-for (const count of socketCounts) {
-  const room = results['partykit dev']?.[count];
-  const base = results['ws baseline']?.[count];
-  if (room && base) {
     console.log(
-      `${count} sockets: partykit p99 / baseline p99 = ${(room.p99 / base.p99).toFixed(2)}x`,
+      `${count} sockets: partykit p99 / baseline p99 = ${(p99s[0]! / p99s[1]!).toFixed(2)}x`,
     );
   }
+} finally {
+  for (const target of targets) await target.stop();
 }

@@ -103,6 +103,9 @@ function isChannelEvent(value: unknown, channelId: string): value is ChannelEven
 }
 
 export default class ChannelRoom implements Party.Server {
+  // Hibernating rooms send through the runtime's own socket list, measurably faster at a thousand
+  // sockets (docs/benchmarks/realtime.md); the buffer is reloaded from storage on wake-up.
+  readonly options: Party.ServerOptions = { hibernate: true };
   private buffer!: EventBuffer;
   /** userId → the API's clock when they were removed; older tickets are refused. */
   private revoked = new Map<string, number>();
