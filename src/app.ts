@@ -10,10 +10,53 @@ import { registerMessageRoutes } from './routes/messages.ts';
 import { registerSearchRoutes } from './routes/search.ts';
 import { registerRealtimeRoutes } from './routes/realtime.ts';
 import { requireAuth } from './routes/middleware/auth.ts';
+import { classifyRoute } from './routes/middleware/classify.ts';
+import { idempotency } from './routes/middleware/idempotency.ts';
+import { rateLimit } from './routes/middleware/rate-limit.ts';
 import { requestContext } from './routes/middleware/request-context.ts';
 import { registerUserRoutes } from './routes/users.ts';
 
 export type { AppDeps } from './routes/env.ts';
+
+/**
+ * Authentication, then (with a key-value store) rate limits and Idempotency-Key replay, in that
+ * order: budgets and replays belong to the authenticated caller.
+ */
+function installGuards(v1: App, deps: AppDeps): void {
+  const kv = deps.kv;
+  const warn = (message: string, err: unknown) =>
+    deps.log?.({
+      level: 'warn',
+      msg: message,
+      error: err instanceof Error ? err.message : String(err),
+    });
+  const lookup = (secret: string) => authenticate(deps.chat, secret);
+  const limitFailures = kv?.limits.auth
+    ? rateLimit({
+        store: kv.store,
+        limits: { auth: kv.limits.auth },
+        classify: () => 'auth',
+        onWarn: warn,
+      })
+    : undefined;
+  const authMiddleware = requireAuth(kv?.authCache ? kv.authCache.authenticate : lookup, {
+    // A failed authentication spends the caller's (by address) small `auth` budget.
+    onRejected: limitFailures
+      ? (c) => limitFailures(c, async () => {}) as Promise<void>
+      : undefined,
+  });
+  v1.use('*', async function authUnlessSpec(c, next) {
+    // The spec is public so tools can read it before they hold a token.
+    if (c.req.path === '/v1/openapi.json') return next();
+    return authMiddleware(c, next);
+  });
+  if (!kv) return;
+  v1.use(
+    '*',
+    rateLimit({ store: kv.store, limits: kv.limits, classify: classifyRoute, onWarn: warn }),
+  );
+  v1.use('*', idempotency({ store: kv.store, ttlMs: kv.idempotencyTtlMs, onWarn: warn }));
+}
 
 export const defaultBodyLimitBytes = 256 * 1024;
 
@@ -46,12 +89,7 @@ export function createApp(deps: AppDeps): App {
   registerHealthRoute(app, deps);
 
   const v1 = createRouter();
-  const authMiddleware = requireAuth((secret) => authenticate(deps.chat, secret));
-  v1.use('*', async function authUnlessSpec(c, next) {
-    // The spec is public so tools can read it before they hold a token.
-    if (c.req.path === '/v1/openapi.json') return next();
-    return authMiddleware(c, next);
-  });
+  installGuards(v1, deps);
   registerUserRoutes(v1, deps);
   registerChannelRoutes(v1, deps);
   registerMessageRoutes(v1, deps);

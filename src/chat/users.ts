@@ -189,3 +189,17 @@ export async function authenticate(ctx: ChatContext, secret: string): Promise<Ac
   if (!row || row.revokedAt != null || row.deactivatedAt != null) return null;
   return { userId: row.userId, isAdmin: row.isAdmin, tokenId: row.tokenId };
 }
+
+/** The stored hashes of one token or of all a user's tokens, to drop them from caches. */
+export async function tokenHashes(
+  ctx: ChatContext,
+  which: { tokenId: string } | { userId: string },
+): Promise<string[]> {
+  const condition =
+    'tokenId' in which ? eq(apiTokens.id, which.tokenId) : eq(apiTokens.userId, which.userId);
+  const rows = await ctx.db.read
+    .select({ hash: apiTokens.tokenHash })
+    .from(apiTokens)
+    .where(condition);
+  return rows.map((r) => r.hash);
+}

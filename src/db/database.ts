@@ -1,5 +1,6 @@
 import type { Client, ResultSet } from '@libsql/client';
-import { drizzle } from 'drizzle-orm/libsql';
+// The web build of the driver: given a client it never opens one itself, so it bundles for workerd.
+import { drizzle } from 'drizzle-orm/libsql/web';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import * as schema from './schema.ts';
 

@@ -1,6 +1,20 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
+const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `N/W`: N requests per window W (`60s`, `1m`, `500ms`; bare numbers are seconds), or `off`. */
+const RateRule = z
+  .string()
+  .regex(/^(off|\d+\/\d+(ms|s|m|h)?)$/, "must be 'N/window' like 300/60s, or 'off'")
+  .transform((value) => {
+    if (value === 'off') return null;
+    const [limit, window] = value.split('/') as [string, string];
+    const [, amount, unit] = /^(\d+)(ms|s|m|h)?$/.exec(window)!;
+    return { limit: Number(limit), windowMs: Number(amount) * units[unit ?? 's']! };
+  })
+  .refine((rule) => rule === null || (rule.limit > 0 && rule.windowMs > 0), 'must be positive');
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -11,7 +25,16 @@ const EnvSchema = z.object({
     .optional(),
   STEK_DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
   STEK_LOG: z.enum(['json', 'pretty', 'silent']).default('json'),
+  UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/ }).optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+  STEK_KV_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(200),
+  STEK_RATE_LIMIT_POST: RateRule.prefault('300/60s'),
+  STEK_RATE_LIMIT_READ: RateRule.prefault('1200/60s'),
+  STEK_RATE_LIMIT_SEARCH: RateRule.prefault('120/60s'),
+  STEK_RATE_LIMIT_AUTH: RateRule.prefault('30/60s'),
 });
+
+export type RateRuleConfig = { limit: number; windowMs: number } | null;
 
 export type NodeConfig = {
   port: number;
@@ -20,6 +43,18 @@ export type NodeConfig = {
   databaseUrl: string;
   databaseAuthToken?: string;
   log: 'json' | 'pretty' | 'silent';
+  kv: {
+    /** Upstash REST endpoint; absent means the in-process store. */
+    url?: string;
+    token?: string;
+    timeoutMs: number;
+    limits: {
+      post: RateRuleConfig;
+      read: RateRuleConfig;
+      search: RateRuleConfig;
+      auth: RateRuleConfig;
+    };
+  };
 };
 
 /** Thrown when the environment is unusable; names every bad variable. */
@@ -35,6 +70,11 @@ export function readNodeConfig(env: Record<string, string | undefined>): NodeCon
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  if (e.UPSTASH_REDIS_REST_URL && !e.UPSTASH_REDIS_REST_TOKEN) {
+    throw new ConfigError(
+      'invalid configuration:\n  UPSTASH_REDIS_REST_TOKEN: required with UPSTASH_REDIS_REST_URL',
+    );
+  }
   const dataDir = resolve(e.STEK_DATA_DIR);
   return {
     port: e.PORT,
@@ -43,5 +83,16 @@ export function readNodeConfig(env: Record<string, string | undefined>): NodeCon
     databaseUrl: e.STEK_DATABASE_URL ?? `file:${resolve(dataDir, 'stek.db')}`,
     databaseAuthToken: e.STEK_DATABASE_AUTH_TOKEN,
     log: e.STEK_LOG,
+    kv: {
+      url: e.UPSTASH_REDIS_REST_URL,
+      token: e.UPSTASH_REDIS_REST_TOKEN,
+      timeoutMs: e.STEK_KV_TIMEOUT_MS,
+      limits: {
+        post: e.STEK_RATE_LIMIT_POST,
+        read: e.STEK_RATE_LIMIT_READ,
+        search: e.STEK_RATE_LIMIT_SEARCH,
+        auth: e.STEK_RATE_LIMIT_AUTH,
+      },
+    },
   };
 }

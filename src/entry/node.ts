@@ -5,6 +5,8 @@ import type { Database } from '../db/database.ts';
 import { openDatabase } from '../db/node.ts';
 import type { LogFn } from '../routes/env.ts';
 import type { NodeConfig } from './config.ts';
+import { createKvDeps } from './kv.ts';
+import { authenticate } from '../chat/users.ts';
 
 export interface NodeServer {
   url: string;
@@ -36,7 +38,17 @@ export async function startNodeServer(options: StartNodeServerOptions): Promise<
     options.db ??
     (await openDatabase({ url: config.databaseUrl, authToken: config.databaseAuthToken }));
   const log = createLogger(config.log);
-  let deps: AppDeps = { chat: { db, now: Date.now }, log };
+  const chat = { db, now: Date.now };
+  const kv = createKvDeps(config.kv, (secret) => authenticate(chat, secret), log);
+  log?.(
+    kv.mode === 'upstash'
+      ? { level: 'info', msg: 'key-value store: Upstash Redis', url: config.kv.url }
+      : {
+          level: 'info',
+          msg: 'key-value store: in-process (rate limits, idempotency and the token cache hold for this process only)',
+        },
+  );
+  let deps: AppDeps = { chat, log, kv };
   if (options.extend) deps = await options.extend(deps);
   const app = createApp(deps);
   const server: ServerType = await new Promise((resolveServer, reject) => {

@@ -1,7 +1,10 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Actor, ChatContext } from '../chat/context.ts';
 import type { ChannelEvent } from '../chat/events.ts';
+import type { AuthCache } from '../kv/auth-cache.ts';
+import type { KvStore, RateLimitRule } from '../kv/kv-store.ts';
 import type { SearchOrigin } from '../search/origin-client.ts';
+import type { RouteClass } from './middleware/rate-limit.ts';
 import type { RealtimeOptions } from './realtime.ts';
 
 /** One structured log line; the entry decides where it goes. */
@@ -19,11 +22,26 @@ export interface AppDeps {
   realtime?: RealtimeOptions;
   /** Full-text search through the search origin; without it `/v1/search` answers 503. */
   search?: { origin: SearchOrigin };
+  /**
+   * The key-value store at work: rate limits, idempotent retries and the token cache. Without it
+   * none of the three apply; the database stays the source of truth either way.
+   */
+  kv?: KvDeps;
   /** Extra dependency checks reported by `/health`; the database is always checked. */
   healthChecks?: Record<string, HealthCheck>;
   log?: LogFn;
   /** Largest request body accepted, in bytes. */
   bodyLimitBytes?: number;
+}
+
+export interface KvDeps {
+  store: KvStore;
+  /** Budgets per route class; a class without one is unlimited. */
+  limits: Partial<Record<RouteClass, RateLimitRule>>;
+  /** Caches token lookups; see `createAuthCache`. */
+  authCache?: AuthCache;
+  /** How long an Idempotency-Key's response is replayed; 24 h by default. */
+  idempotencyTtlMs?: number;
 }
 
 export interface AppVariables {

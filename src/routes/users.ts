@@ -91,9 +91,16 @@ export function registerUserRoutes(app: App, deps: AppDeps): void {
     return c.json({ user, token }, 201);
   });
 
+  // Cached lookups of a revoked credential are dropped at once, not after the cache's TTL.
+  const forget = async (which: { tokenId: string } | { userId: string }) => {
+    if (deps.kv?.authCache) await deps.kv.authCache.forget(await users.tokenHashes(ctx, which));
+  };
+
   app.openapi(deactivateUser, async (c) => {
     const { userId } = c.req.valid('param');
-    return c.json(await users.deactivateUser(ctx, c.get('auth'), userId), 200);
+    const user = await users.deactivateUser(ctx, c.get('auth'), userId);
+    await forget({ userId });
+    return c.json(user, 200);
   });
 
   app.openapi(listTokens, async (c) =>
@@ -107,6 +114,8 @@ export function registerUserRoutes(app: App, deps: AppDeps): void {
 
   app.openapi(revokeToken, async (c) => {
     const { tokenId } = c.req.valid('param');
-    return c.json(await users.revokeToken(ctx, c.get('auth'), tokenId), 200);
+    const token = await users.revokeToken(ctx, c.get('auth'), tokenId);
+    await forget({ tokenId });
+    return c.json(token, 200);
   });
 }
