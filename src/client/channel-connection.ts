@@ -203,6 +203,9 @@ export function openChannel(
         return;
       case 'error':
         report(new Error(`room: ${message.code}: ${message.message}`));
+        // The close that follows these can be slow to arrive; act on the frame itself.
+        if (message.code === 'removed' || message.code === 'deactivated') finish(message.code);
+        else if (message.code === 'ticket_revoked') socket?.reconnect();
         return;
     }
   }

@@ -158,6 +158,8 @@ export default class ChannelRoom implements Party.Server {
     const revokedAt = this.revoked.get(userId);
     if (revokedAt !== undefined && issuedAt <= revokedAt) {
       this.sendError(connection, 'ticket_revoked', 'the ticket predates your removal');
+      // With hibernation the runtime ends the TCP connection of a socket closed this early only
+      // after a timeout, so clients act on this error frame rather than wait for the close.
       connection.close(closeCodes.ticketRevoked, 'ticket_revoked');
       return;
     }

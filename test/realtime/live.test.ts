@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { StekApiError } from '../../src/client/index.ts';
-import { closeCodes } from '../../src/realtime/protocol.ts';
 import { createRealtimePublisher } from '../../src/realtime/publisher.ts';
 import { signTicket } from '../../src/realtime/tickets.ts';
 import {
@@ -247,10 +246,20 @@ describe('tickets at the room door', () => {
     await ivy.client.leaveChannel(channel.id);
     await sleep(100);
 
-    const { ws } = await openRaw(realtimeUrl, channel.id, stale.ticket);
-    const closed = await new Promise<number>((resolve) =>
-      ws.once('close', (code) => resolve(code)),
-    );
-    expect(closed).toBe(closeCodes.ticketRevoked);
+    const { ws, messages } = await openRaw(realtimeUrl, channel.id, stale.ticket);
+    await waitUntil(() => messages.length > 0, 'the refusal');
+    expect(messages).toEqual([
+      { type: 'error', code: 'ticket_revoked', message: 'the ticket predates your removal' },
+    ]);
+    // The room has sent its close frame (ws reports CLOSING until the TCP connection ends).
+    await waitUntil(() => ws.readyState === ws.CLOSING || ws.readyState === ws.CLOSED, 'close');
+    ws.terminate();
+
+    // A fresh ticket, issued after the removal, gets in: the channel is public.
+    const fresh = await ivy.client.issueRealtimeTicket(channel.id);
+    const again = await openRaw(realtimeUrl, channel.id, fresh.ticket);
+    await waitUntil(() => again.messages.length > 0, 'hello');
+    expect(again.messages[0]).toMatchObject({ type: 'hello', userId: ivy.id });
+    again.ws.close();
   });
 });
