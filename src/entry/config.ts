@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { readRealtimeConfig, type RealtimeConfig } from '../realtime/config.ts';
 
 const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -32,6 +33,8 @@ const EnvSchema = z.object({
   STEK_RATE_LIMIT_READ: RateRule.prefault('1200/60s'),
   STEK_RATE_LIMIT_SEARCH: RateRule.prefault('120/60s'),
   STEK_RATE_LIMIT_AUTH: RateRule.prefault('30/60s'),
+  SEARCH_ORIGIN_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SEARCH_ORIGIN_SECRET: z.string().min(16).optional(),
 });
 
 export type RateRuleConfig = { limit: number; windowMs: number } | null;
@@ -43,6 +46,10 @@ export type NodeConfig = {
   databaseUrl: string;
   databaseAuthToken?: string;
   log: 'json' | 'pretty' | 'silent';
+  /** Live channels; null when REALTIME_HOST is unset. */
+  realtime: RealtimeConfig | null;
+  /** The search origin; null when SEARCH_ORIGIN_URL is unset. */
+  search: { url: string; secret: string } | null;
   kv: {
     /** Upstash REST endpoint; absent means the in-process store. */
     url?: string;
@@ -75,6 +82,17 @@ export function readNodeConfig(env: Record<string, string | undefined>): NodeCon
       'invalid configuration:\n  UPSTASH_REDIS_REST_TOKEN: required with UPSTASH_REDIS_REST_URL',
     );
   }
+  if (e.SEARCH_ORIGIN_URL && !e.SEARCH_ORIGIN_SECRET) {
+    throw new ConfigError(
+      'invalid configuration:\n  SEARCH_ORIGIN_SECRET: required with SEARCH_ORIGIN_URL',
+    );
+  }
+  let realtime: RealtimeConfig | null;
+  try {
+    realtime = readRealtimeConfig(env);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
   const dataDir = resolve(e.STEK_DATA_DIR);
   return {
     port: e.PORT,
@@ -83,6 +101,10 @@ export function readNodeConfig(env: Record<string, string | undefined>): NodeCon
     databaseUrl: e.STEK_DATABASE_URL ?? `file:${resolve(dataDir, 'stek.db')}`,
     databaseAuthToken: e.STEK_DATABASE_AUTH_TOKEN,
     log: e.STEK_LOG,
+    realtime,
+    search: e.SEARCH_ORIGIN_URL
+      ? { url: e.SEARCH_ORIGIN_URL, secret: e.SEARCH_ORIGIN_SECRET! }
+      : null,
     kv: {
       url: e.UPSTASH_REDIS_REST_URL,
       token: e.UPSTASH_REDIS_REST_TOKEN,

@@ -3,7 +3,11 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createApp, type AppDeps } from '../app.ts';
 import type { Database } from '../db/database.ts';
 import { openDatabase } from '../db/node.ts';
-import type { LogFn } from '../routes/env.ts';
+import type { ChannelEvent } from '../chat/events.ts';
+import { createPublisherFromConfig } from '../realtime/config.ts';
+import type { HealthCheck, LogFn } from '../routes/env.ts';
+import { createSearchIndexer, createSearchNudge } from '../search/indexer.ts';
+import { createSearchOriginClient } from '../search/origin-client.ts';
 import type { NodeConfig } from './config.ts';
 import { createKvDeps } from './kv.ts';
 import { authenticate } from '../chat/users.ts';
@@ -21,6 +25,47 @@ export function createLogger(mode: NodeConfig['log']): LogFn | undefined {
   return (entry) => {
     const line = { time: new Date().toISOString(), ...entry };
     process.stdout.write(`${JSON.stringify(line)}\n`);
+  };
+}
+
+/**
+ * Connects the optional services the configuration names: realtime fan-out and the search
+ * indexer, both fed the committed events; each failing alone never fails the other.
+ */
+function connectServices(config: NodeConfig, db: Database, log?: LogFn) {
+  const publisher = config.realtime ? createPublisherFromConfig(config.realtime) : undefined;
+  const origin = config.search
+    ? createSearchOriginClient({ url: config.search.url, secret: config.search.secret })
+    : undefined;
+  const indexer = origin ? createSearchIndexer({ db, origin, log }) : undefined;
+  const nudge = indexer ? createSearchNudge(indexer) : undefined;
+  indexer?.start({ intervalMs: 1_000 });
+
+  const healthChecks: Record<string, HealthCheck> = {};
+  if (origin) healthChecks.search = () => origin.health();
+  if (config.realtime) {
+    const host = config.realtime.options.host;
+    healthChecks.realtime = async () => {
+      const res = await fetch(host, { signal: AbortSignal.timeout(2_000) });
+      await res.body?.cancel();
+    };
+  }
+  return {
+    search: origin ? { origin } : undefined,
+    healthChecks,
+    onEvents:
+      publisher || nudge
+        ? async (events: ChannelEvent[]) => {
+            const [published] = await Promise.allSettled([
+              publisher?.publish(events),
+              nudge?.(events),
+            ]);
+            if (published.status === 'rejected') throw published.reason;
+          }
+        : undefined,
+    stop: async () => {
+      await indexer?.stop();
+    },
   };
 }
 
@@ -48,7 +93,17 @@ export async function startNodeServer(options: StartNodeServerOptions): Promise<
           msg: 'key-value store: in-process (rate limits, idempotency and the token cache hold for this process only)',
         },
   );
-  let deps: AppDeps = { chat, log, kv };
+  const services = connectServices(config, db, log);
+  if (kv.mode === 'upstash') services.healthChecks.kv = () => kv.store.get('health:probe');
+  let deps: AppDeps = {
+    chat,
+    log,
+    kv,
+    realtime: config.realtime?.options,
+    search: services.search,
+    onEvents: services.onEvents,
+    healthChecks: services.healthChecks,
+  };
   if (options.extend) deps = await options.extend(deps);
   const app = createApp(deps);
   const server: ServerType = await new Promise((resolveServer, reject) => {
@@ -64,6 +119,7 @@ export async function startNodeServer(options: StartNodeServerOptions): Promise<
     db,
     async close() {
       await new Promise<void>((done) => server.close(() => done()));
+      await services.stop();
       await db.close();
     },
   };

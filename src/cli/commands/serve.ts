@@ -41,7 +41,32 @@ export async function serve(ctx: CommandContext): Promise<number> {
   return 0;
 }
 
-/** `stek start`: the local stack. */
+/** `stek start`: the local stack, every service the machine can run, until Ctrl-C. */
 export async function start(ctx: CommandContext): Promise<number> {
-  return serve(ctx);
+  const { startLocalStack } = await import('../../dev/stack.ts');
+  ctx.out.say('starting the local stack…');
+  const stack = await startLocalStack({
+    env: { STEK_LOG: 'silent', ...process.env },
+    say: (line) => (ctx.out.json ? process.stderr.write(`${line}\n`) : ctx.out.say(line)),
+  });
+  const adminToken = await ensureFirstAdmin({ db: stack.api.db, now: Date.now });
+  ctx.out.result(
+    { services: stack.services, adminToken },
+    (r: { services: typeof stack.services; adminToken: string | null }) =>
+      [
+        ...r.services.map((s) => `  ${s.name.padEnd(9)} ${(s.url ?? '–').padEnd(28)} ${s.note}`),
+        '',
+        `stek is ready: ${stack.api.url}  (Ctrl-C stops everything)`,
+        r.adminToken
+          ? `new database: created user 'admin'; token (shown once): ${r.adminToken}`
+          : undefined,
+      ]
+        .filter((line) => line !== undefined)
+        .join('\n'),
+  );
+  const signal = await waitForSignal();
+  ctx.out.say(`received ${signal}, stopping every service`);
+  await stack.stop();
+  ctx.out.say('stopped');
+  return 0;
 }
