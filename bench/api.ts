@@ -8,12 +8,18 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { startRedisServer } from '../src/dev/redis-server.ts';
+import { startUpstashEndpoint } from '../src/dev/upstash-endpoint/index.ts';
 import { seedChannel } from './seed.ts';
 
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '10000,1000000' },
     seconds: { type: 'string', default: '10' },
+    // off: no key-value store on the request path; memory: the in-process store; redis: Upstash
+    // through the local endpoint in front of redis-server.
+    kv: { type: 'string', default: 'off' },
+    'no-ceiling': { type: 'boolean', default: false },
   },
 });
 const sizes = values.sizes!.split(',').map(Number);
@@ -102,7 +108,7 @@ async function api(size: number): Promise<void> {
     const seeded = await seedChannel(join(dir, 'stek.db'), size);
     const { child, match } = await startProcess(
       ['bin/stek.mjs', 'serve', '--json'],
-      { PORT: '0', STEK_DATA_DIR: dir, STEK_LOG: 'silent' },
+      { PORT: '0', STEK_DATA_DIR: dir, STEK_LOG: 'silent', ...kvEnv },
       /"url": "(http:\/\/[^"]+)"/,
     );
     const base = match[1];
@@ -130,6 +136,28 @@ async function api(size: number): Promise<void> {
       sent2xx += r['2xx'];
       record('post message', size, connections, r);
     }
+    if (values.kv !== 'off') {
+      // Every post carries a fresh Idempotency-Key: the store is written twice per request.
+      let n = 0;
+      const r = await load({
+        url: `${base}/v1/channels/${seeded.channelId}/messages`,
+        method: 'POST',
+        connections: 50,
+        amount: seconds * 2000,
+        headers,
+        body: JSON.stringify({ text: 'benchmark post with an idempotency key' }),
+        requests: [
+          {
+            setupRequest: (req: autocannon.Request) => ({
+              ...req,
+              headers: { ...headers, 'idempotency-key': `bench-${process.pid}-${n++}` },
+            }),
+          },
+        ],
+      });
+      sent2xx += r['2xx'];
+      record('post with Idempotency-Key', size, 50, r);
+    }
     const events = await fetch(`${base}/v1/channels/${seeded.channelId}`, { headers }).then(
       (r) => r.json() as Promise<{ headSeq: number }>,
     );
@@ -143,12 +171,33 @@ async function api(size: number): Promise<void> {
   }
 }
 
-await ceiling();
+// Budgets far above what the benchmark sends: the limiter still runs on every request.
+const kvEnv: Record<string, string> = {
+  STEK_KV: values.kv === 'off' ? 'off' : values.kv === 'memory' ? 'memory' : 'auto',
+  STEK_RATE_LIMIT_POST: '100000000/60s',
+  STEK_RATE_LIMIT_READ: '100000000/60s',
+};
+const cleanups: Array<() => Promise<void>> = [];
+if (values.kv === 'redis') {
+  const redis = await startRedisServer({ port: 0 });
+  const endpoint = await startUpstashEndpoint({ redisPort: redis.port, token: 'bench-token' });
+  cleanups.push(
+    () => endpoint.stop(),
+    () => redis.stop(),
+  );
+  Object.assign(kvEnv, {
+    UPSTASH_REDIS_REST_URL: endpoint.url,
+    UPSTASH_REDIS_REST_TOKEN: 'bench-token',
+  });
+}
+
+if (!values['no-ceiling']) await ceiling();
 for (const size of sizes) await api(size);
+for (const cleanup of cleanups) await cleanup();
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const table = [
-  `Machine: ${machine}; ${seconds} s per run (autocannon, one process; server in another).`,
+  `Machine: ${machine}; ${seconds} s per run (autocannon, one process; server in another); key-value store: ${values.kv}.`,
   '',
   '| scenario | messages | connections | req/s | p50 ms | p99 ms | non-2xx |',
   '|---|---:|---:|---:|---:|---:|---:|',

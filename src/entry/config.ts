@@ -28,6 +28,7 @@ const EnvSchema = z.object({
   STEK_LOG: z.enum(['json', 'pretty', 'silent']).default('json'),
   UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/ }).optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+  STEK_KV: z.enum(['auto', 'memory', 'off']).default('auto'),
   STEK_KV_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(200),
   STEK_RATE_LIMIT_POST: RateRule.prefault('300/60s'),
   STEK_RATE_LIMIT_READ: RateRule.prefault('1200/60s'),
@@ -51,6 +52,8 @@ export type NodeConfig = {
   /** The search origin; null when SEARCH_ORIGIN_URL is unset. */
   search: { url: string; secret: string } | null;
   kv: {
+    /** `off` runs without rate limits, idempotency replay and the token cache (benchmarks). */
+    mode: 'auto' | 'memory' | 'off';
     /** Upstash REST endpoint; absent means the in-process store. */
     url?: string;
     token?: string;
@@ -106,6 +109,7 @@ export function readNodeConfig(env: Record<string, string | undefined>): NodeCon
       ? { url: e.SEARCH_ORIGIN_URL, secret: e.SEARCH_ORIGIN_SECRET! }
       : null,
     kv: {
+      mode: e.STEK_KV,
       url: e.UPSTASH_REDIS_REST_URL,
       token: e.UPSTASH_REDIS_REST_TOKEN,
       timeoutMs: e.STEK_KV_TIMEOUT_MS,

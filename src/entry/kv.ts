@@ -17,7 +17,7 @@ export function createKvDeps(
 ): KvDeps & { mode: 'upstash' | 'memory' } {
   let store: KvStore;
   let mode: 'upstash' | 'memory';
-  if (config.url && config.token) {
+  if (config.mode === 'auto' && config.url && config.token) {
     store = createUpstashStore({
       url: config.url,
       token: config.token,

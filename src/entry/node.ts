@@ -84,17 +84,22 @@ export async function startNodeServer(options: StartNodeServerOptions): Promise<
     (await openDatabase({ url: config.databaseUrl, authToken: config.databaseAuthToken }));
   const log = createLogger(config.log);
   const chat = { db, now: Date.now };
-  const kv = createKvDeps(config.kv, (secret) => authenticate(chat, secret), log);
+  const kv =
+    config.kv.mode === 'off'
+      ? undefined
+      : createKvDeps(config.kv, (secret) => authenticate(chat, secret), log);
   log?.(
-    kv.mode === 'upstash'
-      ? { level: 'info', msg: 'key-value store: Upstash Redis', url: config.kv.url }
-      : {
-          level: 'info',
-          msg: 'key-value store: in-process (rate limits, idempotency and the token cache hold for this process only)',
-        },
+    !kv
+      ? { level: 'info', msg: 'key-value store: off (no rate limits, idempotency or token cache)' }
+      : kv.mode === 'upstash'
+        ? { level: 'info', msg: 'key-value store: Upstash Redis', url: config.kv.url }
+        : {
+            level: 'info',
+            msg: 'key-value store: in-process (rate limits, idempotency and the token cache hold for this process only)',
+          },
   );
   const services = connectServices(config, db, log);
-  if (kv.mode === 'upstash') services.healthChecks.kv = () => kv.store.get('health:probe');
+  if (kv?.mode === 'upstash') services.healthChecks.kv = () => kv.store.get('health:probe');
   let deps: AppDeps = {
     chat,
     log,
