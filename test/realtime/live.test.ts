@@ -8,6 +8,7 @@ import {
   openRaw,
   rawConnect,
   record,
+  roomHasSeq,
   sleep,
   startTestApi,
   waitUntil,
@@ -129,6 +130,62 @@ describe('live channel delivery', () => {
     await waitUntil(() => r.connection.state === 'closed', 'the reconnect to be refused');
     const refusal = r.errors.find((e) => e instanceof StekApiError) as StekApiError;
     expect(refusal.status).toBe(404);
+  });
+});
+
+describe('the room protocol', () => {
+  it('answers frames it cannot read with an error and keeps the socket open', async () => {
+    const channel = await api.admin.createChannel({ name: 'protocol-errors' });
+    const { ticket } = await api.admin.issueRealtimeTicket(channel.id);
+    const { ws, messages } = await openRaw(realtimeUrl, channel.id, ticket);
+    await waitUntil(() => roomHasSeq(messages, 1), 'the room to have the channel’s first event');
+    const before = messages.length;
+    ws.send('not json');
+    ws.send(JSON.stringify({ type: 'shout' }));
+    ws.send(JSON.stringify({ type: 'resume', after: -1 }));
+    ws.send(JSON.stringify({ type: 'resume', after: 1 }));
+    await waitUntil(() => messages.some((m) => m.type === 'resumed'), 'the resume answer');
+    expect(messages.slice(before).map((m) => [m.type, m.code ?? m.replayed])).toEqual([
+      ['error', 'bad_message'],
+      ['error', 'unknown_type'],
+      ['error', 'bad_message'],
+      ['resumed', 0],
+    ]);
+    expect(ws.readyState).toBe(ws.OPEN);
+    ws.close();
+  });
+
+  it('delivers one publish that spans two channels to each channel’s room', async () => {
+    const [a, b] = await Promise.all([
+      api.admin.createChannel({ name: 'span-a' }),
+      api.admin.createChannel({ name: 'span-b' }),
+    ]);
+    const ra = record(api.admin, a.id);
+    const rb = record(api.admin, b.id);
+    await Promise.all([ra.connection.waitFor(1), rb.connection.waitFor(1)]);
+    const publisher = createRealtimePublisher({ host: realtimeUrl, secret, timeoutMs: 2_000 });
+    const at = new Date().toISOString();
+    const joined = (channelId: string, seq: number) => ({
+      type: 'member.joined' as const,
+      data: { userId: `usr_${seq}` },
+      channelId,
+      seq,
+      actorId: null,
+      createdAt: at,
+    });
+    // Seq 2 in each room, as if committed: rooms take what the API signs.
+    await publisher.publish([joined(b.id, 2), joined(a.id, 2)]);
+    await Promise.all([ra.connection.waitFor(2), rb.connection.waitFor(2)]);
+    expect(ra.events.map((e) => [e.channelId, e.seq])).toEqual([
+      [a.id, 1],
+      [a.id, 2],
+    ]);
+    expect(rb.events.map((e) => [e.channelId, e.seq])).toEqual([
+      [b.id, 1],
+      [b.id, 2],
+    ]);
+    ra.connection.close();
+    rb.connection.close();
   });
 });
 

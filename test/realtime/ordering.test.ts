@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChannelEvent } from '../../src/chat/events.ts';
 import { createEventSequencer } from '../../src/client/event-sequencer.ts';
 import { createEventBuffer } from '../../src/realtime/event-buffer.ts';
+import { createRealtimePublisher, groupByChannel } from '../../src/realtime/publisher.ts';
 
 const event = (seq: number): ChannelEvent => ({
   type: 'member.joined',
@@ -75,5 +76,23 @@ describe('the room buffer', () => {
     const trimmed = createEventBuffer(2, [1, 2, 3].map(event));
     expect(trimmed.replay(0)).toEqual({ ok: false });
     expect(trimmed.replay(1)).toEqual({ ok: true, events: [event(2), event(3)] });
+  });
+});
+
+describe('the publisher', () => {
+  it('groups events by channel, each group in seq order', () => {
+    const other = (seq: number): ChannelEvent => ({ ...event(seq), channelId: 'ch_2' });
+    const groups = groupByChannel([event(3), other(2), event(1), other(1), event(2)]);
+    expect([...groups.keys()]).toEqual(['ch_1', 'ch_2']);
+    expect(groups.get('ch_1')!.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(groups.get('ch_2')!.map((e) => e.seq)).toEqual([1, 2]);
+  });
+
+  it('refuses a host that is not an http origin, and a short secret, when created', () => {
+    const secret = 'a-secret-of-enough-length';
+    expect(() => createRealtimePublisher({ host: '127.0.0.1:1999', secret })).toThrow(/origin/);
+    expect(() =>
+      createRealtimePublisher({ host: 'http://127.0.0.1:1999', secret: 'short' }),
+    ).toThrow(/at least 16/);
   });
 });
