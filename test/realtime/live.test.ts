@@ -320,3 +320,30 @@ describe('tickets at the room door', () => {
     again.ws.close();
   });
 });
+
+describe('with one-second tickets', () => {
+  let shortApi: TestApi;
+
+  beforeAll(async () => {
+    shortApi = await startTestApi({ realtimeUrl, secret, ticketTtlMs: 1_000 });
+  });
+
+  afterAll(async () => {
+    await shortApi?.close();
+  });
+
+  it('asks for a fresh ticket on every reconnect, long after the first one expired', async () => {
+    const channel = await shortApi.admin.createChannel({ name: 'short-tickets' });
+    const r = record(shortApi.admin, channel.id);
+    await r.connection.waitFor(1);
+    await sleep(1_500);
+
+    r.connection.reconnect();
+    await waitUntil(() => r.states.filter((s) => s === 'open').length >= 2, 'the second open');
+    await shortApi.admin.postMessage(channel.id, { text: 'after the reconnect' });
+    await r.connection.waitFor(2);
+    expect(r.seqs()).toEqual([1, 2]);
+    expect(r.errors).toEqual([]);
+    r.connection.close();
+  });
+});
