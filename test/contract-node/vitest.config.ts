@@ -1,0 +1,13 @@
+import { defineProject } from 'vitest/config';
+
+// The HTTP-only contract suite (test/contract) against the API running on Node.
+export default defineProject({
+  test: {
+    name: 'contract-node',
+    include: ['test/contract/**/*.test.ts'],
+    root: new URL('../..', import.meta.url).pathname,
+    globalSetup: ['test/contract-node/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 90_000,
+  },
+});
