@@ -1,8 +1,8 @@
-import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../db/database.ts';
-import { channelMembers, channels } from '../db/schema.ts';
+import type { channels } from '../db/schema.ts';
 import { ApiError, notFound } from '../lib/errors.ts';
 import type { Actor } from './context.ts';
+import { readQuery } from './read-queries.ts';
 
 export type ChannelRow = typeof channels.$inferSelect;
 
@@ -20,14 +20,10 @@ export async function loadVisibleChannel(
   actor: Actor,
   channelId: string,
 ): Promise<ChannelAccess> {
-  const [row] = await tx
-    .select({ channel: channels, memberId: channelMembers.userId })
-    .from(channels)
-    .leftJoin(
-      channelMembers,
-      and(eq(channelMembers.channelId, channels.id), eq(channelMembers.userId, actor.userId)),
-    )
-    .where(eq(channels.id, channelId));
+  const [row] = await readQuery(tx, 'channelWithMembership').all({
+    userId: actor.userId,
+    channelId,
+  });
   if (!row) throw notFound('channel');
   const isMember = row.memberId != null;
   if (row.channel.isPrivate && !isMember) throw notFound('channel');

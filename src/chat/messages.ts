@@ -7,6 +7,7 @@ import { assertNotArchived, loadMemberChannel, loadVisibleChannel } from './acce
 import type { Changed } from './channels.ts';
 import type { Actor, ChatContext } from './context.ts';
 import { appendEvents, readEvents, reserveSeqs, type ChannelEvent } from './events.ts';
+import { readQuery } from './read-queries.ts';
 import { checkEmoji, normalizeText } from './rules.ts';
 import { toMessageView, type MessageView, type ReactionSummary } from './views.ts';
 
@@ -18,11 +19,7 @@ export const maxPageSize = 200;
 async function reactionsFor(tx: Tx, ids: string[]): Promise<Map<string, ReactionSummary[]>> {
   const byMessage = new Map<string, ReactionSummary[]>();
   if (ids.length === 0) return byMessage;
-  const rows = await tx
-    .select()
-    .from(reactions)
-    .where(inArray(reactions.messageId, ids))
-    .orderBy(asc(reactions.createdAt));
+  const rows = await readQuery(tx, 'reactionsOf').all({ ids: JSON.stringify(ids) });
   for (const row of rows) {
     let list = byMessage.get(row.messageId);
     if (!list) byMessage.set(row.messageId, (list = []));
@@ -206,15 +203,14 @@ export async function listMessages(
   const tx = ctx.db.read;
   await loadVisibleChannel(tx, actor, channelId);
   const forward = page.after !== undefined && page.before === undefined;
-  const conditions = [eq(messages.channelId, channelId), isNull(messages.threadId)];
-  if (page.before !== undefined) conditions.push(lt(messages.seq, page.before));
-  if (page.after !== undefined) conditions.push(gt(messages.seq, page.after));
-  const rows = await tx
-    .select()
-    .from(messages)
-    .where(and(...conditions))
-    .orderBy(forward ? asc(messages.seq) : desc(messages.seq))
-    .limit(limit + 1);
+  const rows = forward
+    ? await readQuery(tx, 'historyForward').all({ channelId, after: page.after!, limit: limit + 1 })
+    : await readQuery(tx, 'historyBack').all({
+        channelId,
+        before: page.before ?? Number.MAX_SAFE_INTEGER,
+        after: page.after ?? -1,
+        limit: limit + 1,
+      });
   const hasMore = rows.length > limit;
   return { messages: await toViews(tx, rows.slice(0, limit)), hasMore };
 }

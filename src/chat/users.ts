@@ -4,6 +4,7 @@ import { newTokenSecret, sha256Hex } from '../lib/crypto.ts';
 import { ApiError, conflict, forbidden, notFound } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { Actor, ChatContext } from './context.ts';
+import { readQuery } from './read-queries.ts';
 import { checkName } from './rules.ts';
 import { toUserView, type UserView } from './views.ts';
 
@@ -175,17 +176,7 @@ export async function revokeToken(
 export async function authenticate(ctx: ChatContext, secret: string): Promise<Actor | null> {
   if (!secret.startsWith('stek_')) return null;
   const hash = await sha256Hex(secret);
-  const [row] = await ctx.db.read
-    .select({
-      tokenId: apiTokens.id,
-      userId: users.id,
-      isAdmin: users.isAdmin,
-      revokedAt: apiTokens.revokedAt,
-      deactivatedAt: users.deactivatedAt,
-    })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(eq(apiTokens.tokenHash, hash));
+  const [row] = await readQuery(ctx.db.read, 'tokenByHash').all({ hash });
   if (!row || row.revokedAt != null || row.deactivatedAt != null) return null;
   return { userId: row.userId, isAdmin: row.isAdmin, tokenId: row.tokenId };
 }

@@ -5,6 +5,7 @@ import { createClient, type Client } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { createDatabase, type Database } from './database.ts';
+import { createLocalClient } from './local-client.ts';
 
 /** Where the committed drizzle-kit migrations live. */
 export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -37,10 +38,20 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const path = options.url.slice('file:'.length);
     mkdirSync(dirname(resolve(path)), { recursive: true });
   }
-  const client = createClient({ url: options.url, authToken: options.authToken });
-  if (local) await configureLocal(client);
-  if (options.migrate ?? local) await applyMigrations(client);
-  return createDatabase({ client });
+  if (!local) {
+    const client = createClient({ url: options.url, authToken: options.authToken });
+    if (options.migrate) await applyMigrations(client);
+    return createDatabase({ client });
+  }
+  // Migrations run through the official client; serving runs on the faster local one.
+  const migrator = createClient({ url: options.url });
+  try {
+    await configureLocal(migrator);
+    if (options.migrate ?? true) await applyMigrations(migrator);
+  } finally {
+    migrator.close();
+  }
+  return createDatabase({ client: createLocalClient({ path: options.url.slice('file:'.length) }) });
 }
 
 /** Applies the pending migrations; returns nothing, and is a no-op when none are pending. */
