@@ -310,6 +310,15 @@ export async function memberIds(tx: Tx, channelId: string): Promise<string[]> {
   return rows.map((r) => r.userId);
 }
 
+/** The ids of the channels a user is a member of. */
+export async function memberChannelIds(ctx: ChatContext, userId: string): Promise<string[]> {
+  const rows = await ctx.db.read
+    .select({ channelId: channelMembers.channelId })
+    .from(channelMembers)
+    .where(eq(channelMembers.userId, userId));
+  return rows.map((r) => r.channelId);
+}
+
 /** The ids of every channel the actor can read: public ones and the private ones they are in. */
 export async function readableChannelIds(ctx: ChatContext, actor: Actor): Promise<string[]> {
   const rows = await ctx.db.read.all<{ id: string }>(sql`

@@ -63,6 +63,10 @@ function connectServices(config: NodeConfig, db: Database, log?: LogFn) {
             if (published.status === 'rejected') throw published.reason;
           }
         : undefined,
+    onUserDeactivated: publisher
+      ? (userId: string, channelIds: string[]) =>
+          publisher.disconnectUser(userId, channelIds, 'deactivated')
+      : undefined,
     stop: async () => {
       await indexer?.stop();
     },
@@ -107,6 +111,7 @@ export async function startNodeServer(options: StartNodeServerOptions): Promise<
     realtime: config.realtime?.options,
     search: services.search,
     onEvents: services.onEvents,
+    onUserDeactivated: services.onUserDeactivated,
     healthChecks: services.healthChecks,
   };
   if (options.extend) deps = await options.extend(deps);

@@ -18,6 +18,11 @@ export interface AppDeps {
   chat: ChatContext;
   /** Called after a change commits with the events it appended (realtime fan-out, indexing). */
   onEvents?: (events: ChannelEvent[]) => Promise<void>;
+  /**
+   * Called after a user is deactivated with the channels they were in, so live sockets can be
+   * closed. Like `onEvents` it never holds up the response.
+   */
+  onUserDeactivated?: (userId: string, channelIds: string[]) => Promise<void>;
   /** Live rooms: where they are and the secret tickets are signed with. Off when absent. */
   realtime?: RealtimeOptions;
   /** Full-text search through the search origin; without it `/v1/search` answers 503. */

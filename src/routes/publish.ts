@@ -7,12 +7,19 @@ import type { AppDeps, AppEnv } from './env.ts';
  * `waitUntil`, elsewhere as a detached promise. A failure is logged and otherwise ignored, since
  * every consumer can recover what it missed from the durable event log.
  */
-export function afterCommit(c: Context<AppEnv>, deps: AppDeps, events: ChannelEvent[]): void {
-  if (events.length === 0 || !deps.onEvents) return;
-  const done = deps.onEvents(events).catch((err: unknown) => {
+export function afterCommit(
+  c: Context<AppEnv>,
+  deps: AppDeps,
+  work: ChannelEvent[] | (() => Promise<void>),
+): void {
+  let started: Promise<void>;
+  if (typeof work === 'function') started = work();
+  else if (work.length === 0 || !deps.onEvents) return;
+  else started = deps.onEvents(work);
+  const done = started.catch((err: unknown) => {
     deps.log?.({
       level: 'warn',
-      msg: 'publishing events failed; consumers will catch up from the log',
+      msg: 'work after commit failed; consumers catch up from the log',
       requestId: c.get('requestId'),
       error: err instanceof Error ? err.message : String(err),
     });

@@ -1,5 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { memberChannelIds } from '../chat/channels.ts';
 import * as users from '../chat/users.ts';
+import { afterCommit } from './publish.ts';
 import type { App, AppDeps } from './env.ts';
 import { IssuedToken, Name, Token, User, errorResponses, json, jsonBody } from './schemas.ts';
 
@@ -100,6 +102,10 @@ export function registerUserRoutes(app: App, deps: AppDeps): void {
     const { userId } = c.req.valid('param');
     const user = await users.deactivateUser(ctx, c.get('auth'), userId);
     await forget({ userId });
+    if (deps.onUserDeactivated) {
+      const channelIds = await memberChannelIds(ctx, userId);
+      afterCommit(c, deps, () => deps.onUserDeactivated!(userId, channelIds));
+    }
     return c.json(user, 200);
   });
 

@@ -19,6 +19,8 @@ export interface TestApi {
   url: string;
   server: NodeServer;
   admin: StekClient;
+  /** The admin's bearer token, for raw requests. */
+  adminToken: string;
   /** Publish failures the API logged (it logs and moves on). */
   publishFailures: string[];
   /** A new user and a client acting as them. */
@@ -55,6 +57,8 @@ export async function startTestApi(options: StartTestApiOptions): Promise<TestAp
         ticketTtlMs: options.ticketTtlMs,
       },
       onEvents: publisher.publish,
+      onUserDeactivated: (userId, channelIds) =>
+        publisher.disconnectUser(userId, channelIds, 'deactivated'),
       log: (entry) => {
         if (entry.level === 'warn') publishFailures.push(String(entry.error));
       },
@@ -69,6 +73,7 @@ export async function startTestApi(options: StartTestApiOptions): Promise<TestAp
     url: server.url,
     server,
     admin: newClient(adminToken.token),
+    adminToken: adminToken.token,
     publishFailures,
     async addUser(name) {
       const user = await createUser(chat, { name });

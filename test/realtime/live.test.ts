@@ -190,6 +190,23 @@ describe('the room protocol', () => {
 });
 
 describe('disconnect requests from the API', () => {
+  it('closes a user’s sockets when an admin deactivates them through the API', async () => {
+    const room = await api.admin.createChannel({ name: 'deact-api' });
+    const kim = await api.addUser('kim');
+    await kim.client.joinChannel(room.id);
+    const socket = record(kim.client, room.id);
+    await socket.connection.waitFor(2);
+    const res = await fetch(`${api.url}/v1/users/${kim.id}/deactivate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${api.adminToken}` },
+    });
+    expect(res.status).toBe(200);
+    await waitUntil(() => socket.connection.state === 'closed', 'the close');
+    expect(socket.errors.map((e) => e.message)).toContain(
+      'room: deactivated: your account was deactivated',
+    );
+  });
+
   it('close a deactivated user’s sockets in every room named, with the deactivation code', async () => {
     const [one, two] = await Promise.all([
       api.admin.createChannel({ name: 'deact-1' }),
