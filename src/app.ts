@@ -69,6 +69,15 @@ function createRouter(): App {
   });
 }
 
+/** The web app at `/` and its own paths; never `/v1/*` or `/health`, whose 404s stay JSON. */
+function registerStaticAssets(app: App, serve: NonNullable<AppDeps['staticAssets']>): void {
+  app.get('*', async function serveWebApp(c, next) {
+    const path = c.req.path;
+    if (path === '/v1' || path.startsWith('/v1/') || path === '/health') return next();
+    return (await serve(c.req.raw)) ?? next();
+  });
+}
+
 /**
  * Builds the whole HTTP API from its dependencies. The same app serves Node, workerd and Deno;
  * the entries differ only in how they construct `deps`.
@@ -105,6 +114,7 @@ export function createApp(deps: AppDeps): App {
     scheme: 'bearer',
   });
   app.route('/v1', v1);
+  if (deps.staticAssets) registerStaticAssets(app, deps.staticAssets);
 
   app.notFound((c) => handleError(new ApiError(404, 'not_found', 'no such route'), c));
   app.onError(handleError);

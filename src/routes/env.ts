@@ -37,6 +37,11 @@ export interface AppDeps {
   log?: LogFn;
   /** Largest request body accepted, in bytes. */
   bodyLimitBytes?: number;
+  /**
+   * The web app's files (`src/entry/static.ts` on Node): asked for every GET outside `/v1` and
+   * `/health`; null means no such file, and the JSON 404 follows.
+   */
+  staticAssets?: (request: Request) => Promise<Response | null>;
 }
 
 export interface KvDeps {
