@@ -16,6 +16,7 @@ Commands:
   user list                      list users
   token create <user> [--name N] issue another token for a user
   import slack <export.zip|dir>  import a Slack workspace export
+  reindex                        rebuild the search index from the database
 
 Options:
   --json                         machine-readable output
