@@ -25,13 +25,11 @@ export type ChannelEvent = EventPayload & {
 
 /** Reserves the next `count` seqs of a channel inside the current write; returns the first. */
 export async function reserveSeqs(tx: Tx, channelId: string, count: number): Promise<number> {
-  const [row] = await tx
-    .update(channels)
-    .set({ headSeq: sql`${channels.headSeq} + ${count}` })
-    .where(eq(channels.id, channelId))
-    .returning({ headSeq: channels.headSeq });
+  const [row] = await tx.all<{ head_seq: number }>(
+    sql`update channels set head_seq = head_seq + ${count} where id = ${channelId} returning head_seq`,
+  );
   if (!row) throw new Error(`channel ${channelId} vanished inside a write`);
-  return row.headSeq - count + 1;
+  return Number(row.head_seq) - count + 1;
 }
 
 /**
@@ -56,7 +54,13 @@ export async function appendEvents(
     data: JSON.stringify(p.data),
     createdAt: at,
   }));
-  await tx.insert(events).values(rows);
+  // One multi-row insert as a plain statement: every change in stek passes through here.
+  const values = rows.map(
+    (r) => sql`(${r.channelId}, ${r.seq}, ${r.type}, ${r.actorId}, ${r.data}, ${r.createdAt})`,
+  );
+  await tx.run(
+    sql`insert into events (channel_id, seq, type, actor_id, data, created_at) values ${sql.join(values, sql`, `)}`,
+  );
   return rows.map((row, i) => ({
     ...payloads[i]!,
     channelId,

@@ -78,7 +78,12 @@ export async function insertMessage(
 ): Promise<{ row: MessageRow; events: ChannelEvent[] }> {
   const seq = await reserveSeqs(tx, row.channelId, 1);
   const full: MessageRow = { replyCount: 0, lastReplyAt: null, ...row, seq };
-  await tx.insert(messages).values(full);
+  // Plain statements on the posting path: the query builder cost more than SQLite did.
+  await tx.run(sql`insert into messages (id, channel_id, seq, author_id, text, subtype, thread_id,
+      reply_count, last_reply_at, client_msg_id, created_at, edited_at, deleted_at)
+    values (${full.id}, ${full.channelId}, ${full.seq}, ${full.authorId}, ${full.text},
+      ${full.subtype}, ${full.threadId}, ${full.replyCount}, ${full.lastReplyAt},
+      ${full.clientMsgId}, ${full.createdAt}, ${full.editedAt}, ${full.deletedAt})`);
   if (full.threadId) {
     await tx
       .update(messages)
@@ -165,13 +170,10 @@ export async function postMessage(
       deletedAt: null,
     });
     // Posting in a channel means you have read it up to your own message.
-    await tx
-      .insert(readMarkers)
-      .values({ userId: actor.userId, channelId, lastReadSeq: row.seq })
-      .onConflictDoUpdate({
-        target: [readMarkers.userId, readMarkers.channelId],
-        set: { lastReadSeq: sql`max(${readMarkers.lastReadSeq}, ${row.seq})` },
-      });
+    await tx.run(sql`insert into read_markers (user_id, channel_id, last_read_seq)
+      values (${actor.userId}, ${channelId}, ${row.seq})
+      on conflict (user_id, channel_id)
+      do update set last_read_seq = max(last_read_seq, excluded.last_read_seq)`);
     return { value: toMessageView(row), events, created: true };
   });
 }

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Tx } from '../db/database.ts';
-import { apiTokens, channelMembers, channels, messages, reactions, users } from '../db/schema.ts';
+import { apiTokens, messages, reactions, users } from '../db/schema.ts';
 
 /**
  * The hot read queries, built once per database and run as prepared statements: building a
@@ -9,17 +9,6 @@ import { apiTokens, channelMembers, channels, messages, reactions, users } from 
 function buildReads(read: Tx) {
   const p = sql.placeholder;
   return {
-    channelWithMembership: () =>
-      read
-        .select({ channel: channels, memberId: channelMembers.userId })
-        .from(channels)
-        .leftJoin(
-          channelMembers,
-          and(eq(channelMembers.channelId, channels.id), eq(channelMembers.userId, p('userId'))),
-        )
-        .where(eq(channels.id, p('channelId')))
-        .prepare(),
-
     tokenByHash: () =>
       read
         .select({

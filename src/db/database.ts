@@ -47,6 +47,13 @@ export function createDatabase(options: DatabaseOptions): Database {
     const settled: Array<() => void> = [];
     try {
       await db.transaction(async (outer) => {
+        if (group.length === 1) {
+          // Alone in its commit, a job needs no savepoint: the transaction is its boundary.
+          const job = group[0]!;
+          const value = await job.run(outer);
+          settled.push(() => job.resolve(value));
+          return;
+        }
         for (const job of group) {
           try {
             // A nested transaction is a savepoint: a failing job undoes only its own changes.

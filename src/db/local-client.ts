@@ -85,6 +85,9 @@ class Connection {
     this.db = new Database(path, { timeout: busyTimeoutMs / 1000 });
     this.db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
     this.db.exec('PRAGMA foreign_keys = ON');
+    // Per connection: in WAL mode NORMAL syncs at checkpoints, not at every commit; a crash may
+    // lose the last commits but never corrupts the file.
+    this.db.exec('PRAGMA synchronous = NORMAL');
   }
 
   private prepared(sql: string) {
@@ -156,7 +159,6 @@ export function createLocalClient(options: LocalClientOptions): Client {
   const open = () => new Connection(options.path, busyTimeoutMs, cacheSize);
   const main = open();
   main.db.exec('PRAGMA journal_mode = WAL');
-  main.db.exec('PRAGMA synchronous = NORMAL');
   const idle: Connection[] = [];
   let closed = false;
 
