@@ -8,7 +8,7 @@ import { createDatabase, type Database } from '../db/database.ts';
 import * as schema from '../db/schema.ts';
 import type { RateLimitRule } from '../kv/index.ts';
 import { createPublisherFromConfig, readRealtimeConfig } from '../realtime/config.ts';
-import type { App, LogFn } from '../routes/env.ts';
+import type { App, HealthCheck, LogFn } from '../routes/env.ts';
 import { createSearchOriginClient } from '../search/origin-client.ts';
 import { createKvDeps } from './kv.ts';
 
@@ -223,15 +223,22 @@ export function createEdgeApp(
     const kvConfig = { mode: 'auto' as const, ...config.kv };
     deps.kv = createKvDeps(kvConfig, (secret) => authenticate(chat, secret), options.log);
   }
+  const healthChecks: Record<string, HealthCheck> = {};
   if (config.realtime) {
+    const host = config.realtime.options.host;
     deps.realtime = config.realtime.options;
     deps.onEvents = createPublisherFromConfig(config.realtime).publish;
+    healthChecks.realtime = async () => {
+      const res = await fetch(host, { signal: AbortSignal.timeout(2_000) });
+      await res.body?.cancel();
+    };
   }
   if (config.search) {
     const origin = createSearchOriginClient(config.search);
     deps.search = { origin };
-    deps.healthChecks = { search: () => origin.health() };
+    healthChecks.search = () => origin.health();
   }
+  deps.healthChecks = healthChecks;
   return createApp(deps);
 }
 
