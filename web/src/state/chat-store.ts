@@ -111,6 +111,7 @@ export function createChatStore(client: StekClient, me: UserView) {
   let refreshTimer: ReturnType<typeof setInterval> | undefined;
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   let markingRead = false;
+  let markAgain = false;
 
   function set(patch: Partial<ChatState>) {
     state = { ...state, ...patch };
@@ -320,13 +321,18 @@ export function createChatStore(client: StekClient, me: UserView) {
     }
   }
 
-  async function markRead() {
+  async function markRead(): Promise<void> {
     const channelId = state.activeId;
     const channel = state.channels.find((c) => c.id === channelId);
-    if (!channelId || !channel?.isMember || markingRead) return;
+    const timeline = channelId ? state.timelines[channelId] : undefined;
+    if (!channelId || !channel?.isMember || !timeline || timeline.loading === 'initial') return;
+    if (markingRead) {
+      markAgain = true;
+      return;
+    }
     const seq = Math.max(
       connection?.channelId === channelId ? connection.lastSeq : 0,
-      state.timelines[channelId]?.cursor ?? 0,
+      timeline.cursor,
     );
     if (seq <= channel.lastReadSeq && channel.unreadCount === 0) return;
     markingRead = true;
@@ -341,6 +347,10 @@ export function createChatStore(client: StekClient, me: UserView) {
       // A missed read marker only leaves a badge up; the next view of the channel retries.
     } finally {
       markingRead = false;
+    }
+    if (markAgain) {
+      markAgain = false;
+      await markRead();
     }
   }
 
@@ -561,8 +571,11 @@ export function createChatStore(client: StekClient, me: UserView) {
     async start() {
       await Promise.all([refreshUsers(), refreshChannels()]);
       refreshTimer = setInterval(refreshQuietly, channelRefreshMs);
+      // Unread counts of the other channels come from the list: fetch it when the tab comes back.
+      window.addEventListener('focus', refreshQuietly);
     },
     stop() {
+      window.removeEventListener('focus', refreshQuietly);
       clearInterval(refreshTimer);
       clearTimeout(typingTimer);
       connection?.close();
