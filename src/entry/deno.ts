@@ -23,8 +23,8 @@ export function createDenoApp(env: Record<string, string | undefined>, log?: Log
   if (!result.ok) {
     throw new DenoConfigError(`invalid configuration:\n  ${result.problems.join('\n  ')}`);
   }
-  // One long-lived process with no per-request I/O contexts: the shared queue groups commits.
-  return createEdgeApp(result.config, { log, writes: 'queued' });
+  // Deno lets any request's code finish another's I/O: the shared write queue may group commits.
+  return createEdgeApp(result.config, { log, requestBoundIo: false });
 }
 
 function readDenoEnv(): Record<string, string | undefined> {

@@ -203,20 +203,33 @@ export function createUnqueuedDatabase(client: Client): Database {
   };
 }
 
-/** How the edge app writes: through the shared queue (one process) or one commit per write. */
-export type EdgeWriteMode = 'queued' | 'unqueued';
+export interface EdgeAppOptions {
+  log?: LogFn;
+  /**
+   * True on workerd, where I/O belongs to the request that started it: no work may be queued
+   * behind another request's. Writes then go unqueued (see {@link createUnqueuedDatabase}), and
+   * the libSQL client's own limit on concurrent queries (20, shared by the isolate) is lifted,
+   * since a query waiting in it is started later from whichever request freed a slot.
+   */
+  requestBoundIo: boolean;
+}
+
+// High enough that the client never holds a query back; workerd bounds a request's own
+// concurrent subrequests itself.
+const unlimitedQueries = 1_000_000;
 
 /**
  * Builds the app for an edge runtime: libSQL over HTTP (the web client, no native code), and
- * the key-value store, live rooms and search when configured. Nothing connects until the first query.
+ * the key-value store, live rooms and search when configured. Nothing connects until the first
+ * query.
  */
-export function createEdgeApp(
-  config: EdgeConfig,
-  options: { log?: LogFn; writes: EdgeWriteMode },
-): App {
-  const client = createClient({ url: config.libsql.url, authToken: config.libsql.authToken });
-  const db =
-    options.writes === 'queued' ? createDatabase({ client }) : createUnqueuedDatabase(client);
+export function createEdgeApp(config: EdgeConfig, options: EdgeAppOptions): App {
+  const client = createClient({
+    url: config.libsql.url,
+    authToken: config.libsql.authToken,
+    concurrency: options.requestBoundIo ? unlimitedQueries : undefined,
+  });
+  const db = options.requestBoundIo ? createUnqueuedDatabase(client) : createDatabase({ client });
   const chat = { db, now: Date.now };
   const deps: AppDeps = { chat, log: options.log, bodyLimitBytes: config.bodyLimitBytes };
   if (config.kv) {
@@ -266,7 +279,7 @@ function buildFor(env: WorkerEnv): BuiltWorker | string[] {
     const result = readEdgeConfig(env as unknown as Record<string, unknown>);
     entry = result.ok
       ? {
-          app: createEdgeApp(result.config, { log, writes: 'unqueued' }),
+          app: createEdgeApp(result.config, { log, requestBoundIo: true }),
           bodyLimitBytes: result.config.bodyLimitBytes ?? defaultBodyLimitBytes,
         }
       : result.problems;
