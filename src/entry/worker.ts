@@ -1,9 +1,9 @@
 import { createClient, type Client } from '@libsql/client/web';
+import { drizzle } from 'drizzle-orm/libsql/web';
 import type { ExecutionContext } from 'hono';
 import { z } from 'zod';
 import { createApp, defaultBodyLimitBytes, type AppDeps } from '../app.ts';
 import { authenticate } from '../chat/users.ts';
-import { drizzle } from 'drizzle-orm/libsql/web';
 import { createDatabase, type Database } from '../db/database.ts';
 import * as schema from '../db/schema.ts';
 import type { RateLimitRule } from '../kv/index.ts';
