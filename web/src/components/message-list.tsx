@@ -77,7 +77,7 @@ export function MessageList({ store, state, channelLabel }: MessageListProps) {
     el.tabIndex = 0;
     el.focus({ preventScroll: true });
     setHighlighted(id);
-    store.clearFocus();
+    store.clearFocus(id);
     const timer = setTimeout(() => setHighlighted(null), 4_000);
     return () => clearTimeout(timer);
   }, [state.focusMessageId, messages.length]);

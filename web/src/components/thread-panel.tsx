@@ -31,7 +31,7 @@ export function ThreadPanel({ store, state }: { store: ChatStore; state: ChatSta
     el.tabIndex = 0;
     el.focus({ preventScroll: true });
     setHighlighted(id);
-    store.clearFocus();
+    store.clearFocus(id);
     const timer = setTimeout(() => setHighlighted(null), 4_000);
     return () => clearTimeout(timer);
   }, [state.focusMessageId, thread.replies.length]);

@@ -607,7 +607,10 @@ export function createChatStore(client: StekClient, me: UserView) {
     ...searchActions,
     sendTyping: () => connection?.sendTyping() ?? false,
     reconnect: () => connection?.reconnect(),
-    clearFocus: () => set({ focusMessageId: null }),
+    /** Done scrolling to `messageId`; a newer target set meanwhile stays. */
+    clearFocus: (messageId: string) => {
+      if (state.focusMessageId === messageId) set({ focusMessageId: null });
+    },
     startEdit: (messageId: string) => set({ editingId: messageId }),
     stopEdit: () => set({ editingId: null }),
     dismissNotice: () => set({ notice: null }),
