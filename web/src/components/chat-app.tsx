@@ -94,7 +94,7 @@ export function ChatApp({ store, onSignOut }: ChatAppProps) {
             id="search-input"
             ref={searchInput}
             type="search"
-            placeholder='Search (Ctrl+K)   in:#ops from:@ann "phrase"'
+            placeholder="Search messages (Ctrl+K)"
             value={query}
             onInput={(e) => setQuery(e.currentTarget.value)}
             autocomplete="off"
