@@ -91,7 +91,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (err instanceof UsageError) {
       out.error(`${err.message}\n\n${usage}`, 'usage');
       return 2;
-    } else out.error(err instanceof Error ? err.message : String(err), 'failed');
+    } else out.error(describeFailure(err), 'failed');
     return 1;
   }
 }
@@ -99,4 +99,14 @@ export async function main(argv: string[]): Promise<number> {
 /** A command was called with the wrong words. */
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/** An error's message with its causes (a driver's error wrapped in a query error, say). */
+function describeFailure(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err; e && parts.length < 4; e = (e as { cause?: unknown }).cause) {
+    const message = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+    if (!parts.includes(message)) parts.push(message);
+  }
+  return parts.join(': ');
 }
