@@ -9,6 +9,8 @@ Usage: stek <command> [options]
 
 Commands:
   start                          the local stack (what npm start runs)
+  dev --edge                     the local stack with the API under wrangler dev (workerd),
+                                 over libSQL HTTP (npm run dev:edge)
   serve                          the API on embedded defaults
   migrate [--url URL]            apply pending migrations (default: the local database)
   user create <name> [--admin] [--display-name NAME]
@@ -36,6 +38,7 @@ type Command = (ctx: CommandContext) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
   start: async () => (await import('./commands/serve.ts')).start,
+  dev: async () => (await import('./commands/serve.ts')).start,
   serve: async () => (await import('./commands/serve.ts')).serve,
   migrate: async () => (await import('./commands/migrate.ts')).migrate,
   user: async () => (await import('./commands/users.ts')).user,
@@ -54,6 +57,7 @@ export async function main(argv: string[]): Promise<number> {
       strict: true,
       options: {
         json: { type: 'boolean' },
+        edge: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         admin: { type: 'boolean' },
         'display-name': { type: 'string' },

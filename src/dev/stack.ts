@@ -5,16 +5,28 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSearchOrigin } from '../../origin-search/src/server.ts';
 import { startSolr } from '../../origin-search/solr/launcher.ts';
-import { readNodeConfig } from '../entry/config.ts';
-import { startNodeServer, type NodeServer } from '../entry/node.ts';
+import type { Database } from '../db/database.ts';
+import { openDatabase } from '../db/node.ts';
+import { readNodeConfig, type NodeConfig } from '../entry/config.ts';
+import { startNodeServer } from '../entry/node.ts';
+import { edgeEnvNames } from '../entry/worker.ts';
+import { createSearchIndexer } from '../search/indexer.ts';
+import { createSearchOriginClient } from '../search/origin-client.ts';
+import { startHranaServer } from './hrana/index.ts';
 import { toHex } from '../lib/crypto.ts';
 import { startPartykitDev } from './partykit.ts';
+import { startWorkerd } from './workerd.ts';
 import { findRedisServer, startRedisServer } from './redis-server.ts';
 import { startUpstashEndpoint } from './upstash-endpoint/index.ts';
 
 export interface LocalStackOptions {
   /** The environment to read ports, the data directory and overrides from. */
   env: Record<string, string | undefined>;
+  /**
+   * Run the API as the worker under `wrangler dev`, over libSQL HTTP (the local Hrana server on
+   * the same database file), instead of on Node.
+   */
+  edge?: boolean;
   /** Progress and warnings for the person watching. */
   say: (line: string) => void;
 }
@@ -26,7 +38,10 @@ export interface ServiceStatus {
 }
 
 export interface LocalStack {
-  api: NodeServer;
+  /** Where the API answers. */
+  url: string;
+  /** The database, opened by this process (the Node API's own, or beside the worker's). */
+  db: Database;
   services: ServiceStatus[];
   stop(): Promise<void>;
 }
@@ -35,6 +50,7 @@ interface Secrets {
   kvToken: string;
   realtimeSecret: string;
   searchSecret: string;
+  libsqlToken: string;
 }
 
 const randomSecret = () => toHex(crypto.getRandomValues(new Uint8Array(24)));
@@ -42,11 +58,12 @@ const randomSecret = () => toHex(crypto.getRandomValues(new Uint8Array(24)));
 /** Secrets shared between the local services; kept in the data directory across restarts. */
 function loadSecrets(dataDir: string): Secrets {
   const path = join(dataDir, 'secrets.json');
-  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as Secrets;
-  const secrets = {
-    kvToken: randomSecret(),
-    realtimeSecret: randomSecret(),
-    searchSecret: randomSecret(),
+  const kept = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Partial<Secrets>) : {};
+  const secrets: Secrets = {
+    kvToken: kept.kvToken ?? randomSecret(),
+    realtimeSecret: kept.realtimeSecret ?? randomSecret(),
+    searchSecret: kept.searchSecret ?? randomSecret(),
+    libsqlToken: kept.libsqlToken ?? randomSecret(),
   };
   writeFileSync(path, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   return secrets;
@@ -184,11 +201,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Solr and partykit take seconds to start: start them side by side.
     await Promise.all([redisStep(), realtimeStep(), searchStep()]);
 
-    const api = await startNodeServer({ config: readNodeConfig(apiEnv) });
-    stops.push(() => api.close());
-    services.unshift({ name: 'api', url: api.url, note: `libSQL ${base.databaseUrl}` });
+    const api = options.edge
+      ? await startEdgeApi(apiEnv, base, secrets, stops, say)
+      : await startNodeApi(apiEnv, stops);
+    services.unshift(api.status);
     return {
-      api,
+      url: api.url,
+      db: api.db,
       services,
       async stop() {
         for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -198,4 +217,74 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     throw err;
   }
+}
+
+interface StartedApi {
+  url: string;
+  db: Database;
+  status: ServiceStatus;
+}
+
+async function startNodeApi(
+  apiEnv: Record<string, string | undefined>,
+  stops: Array<() => Promise<void>>,
+): Promise<StartedApi> {
+  const config = readNodeConfig(apiEnv);
+  const api = await startNodeServer({ config });
+  stops.push(() => api.close());
+  return {
+    url: api.url,
+    db: api.db,
+    status: { name: 'api', url: api.url, note: `Node, libSQL ${config.databaseUrl}` },
+  };
+}
+
+/**
+ * The worker under `wrangler dev`, reaching the same database file through the local libSQL
+ * HTTP server. The search indexer has no home in a worker, so it runs here, beside it.
+ */
+async function startEdgeApi(
+  apiEnv: Record<string, string | undefined>,
+  base: NodeConfig,
+  secrets: Secrets,
+  stops: Array<() => Promise<void>>,
+  say: (line: string) => void,
+): Promise<StartedApi> {
+  const config = readNodeConfig(apiEnv);
+  if (!config.databaseUrl.startsWith('file:')) {
+    throw new Error('the edge stack serves a local database file; unset STEK_DATABASE_URL');
+  }
+  const db = await openDatabase({ url: config.databaseUrl });
+  stops.push(() => db.close());
+  const libsql = await startHranaServer({
+    dbPath: config.databaseUrl.slice('file:'.length),
+    authToken: secrets.libsqlToken,
+    port: port(apiEnv.STEK_LIBSQL_PORT),
+  });
+  stops.push(() => libsql.stop());
+  const vars: Record<string, string> = {
+    LIBSQL_URL: libsql.url,
+    LIBSQL_AUTH_TOKEN: secrets.libsqlToken,
+  };
+  for (const name of edgeEnvNames) {
+    const value = apiEnv[name];
+    if (value !== undefined && !(name in vars)) vars[name] = value;
+  }
+  say('edge: bundling the worker and starting wrangler dev…');
+  const worker = await startWorkerd({ vars, port: base.port });
+  stops.push(() => worker.stop());
+  if (config.search) {
+    const origin = createSearchOriginClient({
+      url: config.search.url,
+      secret: config.search.secret,
+    });
+    const indexer = createSearchIndexer({ db, origin });
+    indexer.start({ intervalMs: 1_000 });
+    stops.push(() => indexer.stop());
+  }
+  return {
+    url: worker.url,
+    db,
+    status: { name: 'api', url: worker.url, note: `workerd, libSQL over HTTP ${libsql.url}` },
+  };
 }

@@ -1,20 +1,9 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { defaultRateRules, RateRuleSchema } from '../lib/rate-rule.ts';
 import { readRealtimeConfig, type RealtimeConfig } from '../realtime/config.ts';
 
-const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** `N/W`: N requests per window W (`60s`, `1m`, `500ms`; bare numbers are seconds), or `off`. */
-const RateRule = z
-  .string()
-  .regex(/^(off|\d+\/\d+(ms|s|m|h)?)$/, "must be 'N/window' like 300/60s, or 'off'")
-  .transform((value) => {
-    if (value === 'off') return null;
-    const [limit, window] = value.split('/') as [string, string];
-    const [, amount, unit] = /^(\d+)(ms|s|m|h)?$/.exec(window)!;
-    return { limit: Number(limit), windowMs: Number(amount) * units[unit ?? 's']! };
-  })
-  .refine((rule) => rule === null || (rule.limit > 0 && rule.windowMs > 0), 'must be positive');
+const RateRule = RateRuleSchema;
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -30,10 +19,10 @@ const EnvSchema = z.object({
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
   STEK_KV: z.enum(['auto', 'memory', 'off']).default('auto'),
   STEK_KV_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(200),
-  STEK_RATE_LIMIT_POST: RateRule.prefault('300/60s'),
-  STEK_RATE_LIMIT_READ: RateRule.prefault('1200/60s'),
-  STEK_RATE_LIMIT_SEARCH: RateRule.prefault('120/60s'),
-  STEK_RATE_LIMIT_AUTH: RateRule.prefault('30/60s'),
+  STEK_RATE_LIMIT_POST: RateRule.prefault(defaultRateRules.post),
+  STEK_RATE_LIMIT_READ: RateRule.prefault(defaultRateRules.read),
+  STEK_RATE_LIMIT_SEARCH: RateRule.prefault(defaultRateRules.search),
+  STEK_RATE_LIMIT_AUTH: RateRule.prefault(defaultRateRules.auth),
   SEARCH_ORIGIN_URL: z.url({ protocol: /^https?$/ }).optional(),
   SEARCH_ORIGIN_SECRET: z.string().min(16).optional(),
 });

@@ -2,6 +2,7 @@ import { createClient, type Client } from '@libsql/client/web';
 import { drizzle } from 'drizzle-orm/libsql/web';
 import type { ExecutionContext } from 'hono';
 import { z } from 'zod';
+import { defaultRateRules, RateRuleSchema } from '../lib/rate-rule.ts';
 import { createApp, defaultBodyLimitBytes, type AppDeps } from '../app.ts';
 import { authenticate } from '../chat/users.ts';
 import { createDatabase, type Database } from '../db/database.ts';
@@ -63,18 +64,8 @@ const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess(emptyAsUndefined, schema.optional());
 
-const windowUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-// The Node entry's syntax (src/entry/config.ts): `N/window`, bare windows in seconds, or `off`.
-const RateRule = z
-  .string()
-  .regex(/^(off|[1-9]\d*\/[1-9]\d*(ms|s|m|h)?)$/, "must be 'N/window' like 300/60s, or 'off'")
-  .transform((value): RateLimitRule | null => {
-    if (value === 'off') return null;
-    const [limit, window] = value.split('/') as [string, string];
-    const [, amount, unit] = /^(\d+)(ms|s|m|h)?$/.exec(window)!;
-    return { limit: Number(limit), windowMs: Number(amount) * windowUnits[unit ?? 's']! };
-  });
+// The same budget syntax as the Node entry.
+const RateRule = RateRuleSchema;
 
 const EdgeEnv = z.object({
   LIBSQL_URL: z
@@ -87,10 +78,13 @@ const EdgeEnv = z.object({
   UPSTASH_REDIS_REST_TOKEN: optional(z.string()),
   SEARCH_ORIGIN_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
   SEARCH_ORIGIN_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
-  STEK_RATE_LIMIT_POST: z.preprocess(emptyAsUndefined, RateRule.prefault('300/60s')),
-  STEK_RATE_LIMIT_READ: z.preprocess(emptyAsUndefined, RateRule.prefault('1200/60s')),
-  STEK_RATE_LIMIT_SEARCH: z.preprocess(emptyAsUndefined, RateRule.prefault('120/60s')),
-  STEK_RATE_LIMIT_AUTH: z.preprocess(emptyAsUndefined, RateRule.prefault('30/60s')),
+  STEK_RATE_LIMIT_POST: z.preprocess(emptyAsUndefined, RateRule.prefault(defaultRateRules.post)),
+  STEK_RATE_LIMIT_READ: z.preprocess(emptyAsUndefined, RateRule.prefault(defaultRateRules.read)),
+  STEK_RATE_LIMIT_SEARCH: z.preprocess(
+    emptyAsUndefined,
+    RateRule.prefault(defaultRateRules.search),
+  ),
+  STEK_RATE_LIMIT_AUTH: z.preprocess(emptyAsUndefined, RateRule.prefault(defaultRateRules.auth)),
   STEK_KV_TIMEOUT_MS: optional(z.coerce.number().int().min(1).max(10_000)),
   BODY_LIMIT_BYTES: optional(
     z.coerce

@@ -41,22 +41,26 @@ export async function serve(ctx: CommandContext): Promise<number> {
   return 0;
 }
 
-/** `stek start`: the local stack, every service the machine can run, until Ctrl-C. */
+/**
+ * `stek start` (and `stek dev --edge`): the local stack, every service the machine can run,
+ * until Ctrl-C.
+ */
 export async function start(ctx: CommandContext): Promise<number> {
   const { startLocalStack } = await import('../../dev/stack.ts');
   ctx.out.say('starting the local stack…');
   const stack = await startLocalStack({
     env: { STEK_LOG: 'silent', ...process.env },
+    edge: Boolean(ctx.flags.edge),
     say: (line) => (ctx.out.json ? process.stderr.write(`${line}\n`) : ctx.out.say(line)),
   });
-  const adminToken = await ensureFirstAdmin({ db: stack.api.db, now: Date.now });
+  const adminToken = await ensureFirstAdmin({ db: stack.db, now: Date.now });
   ctx.out.result(
     { services: stack.services, adminToken },
     (r: { services: typeof stack.services; adminToken: string | null }) =>
       [
         ...r.services.map((s) => `  ${s.name.padEnd(9)} ${(s.url ?? '–').padEnd(28)} ${s.note}`),
         '',
-        `stek is ready: ${stack.api.url}  (Ctrl-C stops everything)`,
+        `stek is ready: ${stack.url}  (Ctrl-C stops everything)`,
         r.adminToken
           ? `new database: created user 'admin'; token (shown once): ${r.adminToken}`
           : undefined,
