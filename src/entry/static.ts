@@ -50,9 +50,9 @@ export function hasWebBuild(dir: string = defaultWebDist): boolean {
 }
 
 /**
- * Serves files from `dir`; any other GET that looks like a page (no file extension, or asking for
- * HTML) gets index.html, so the app's own routes load. Hashed files under /assets/ are cached for
- * a year, everything else revalidates.
+ * Serves files from `dir`; any other GET for a page (no file extension, and a browser navigation
+ * or an `Accept` naming HTML) gets index.html, so a deep link still loads the app. Hashed files
+ * under /assets/ are cached for a year, everything else revalidates.
  */
 export function createStaticAssets(options: StaticAssetsOptions): StaticAssets {
   const root = resolve(options.dir);
@@ -94,13 +94,19 @@ export function createStaticAssets(options: StaticAssetsOptions): StaticAssets {
     } catch {
       return null; // A malformed escape is no file of ours.
     }
-    if (path.includes('\0')) return null;
+    // `_headers` is the Workers static-assets header config, not a file for browsers.
+    if (path.includes('\0') || path === '/_headers') return null;
 
     const direct = path.endsWith('/') ? null : await readAsset(path);
     if (direct) return respond(direct, path, head);
 
+    // Only a browser opening a page gets index.html; an API client asking for a path that is
+    // not there still gets the JSON 404.
     const wantsPage =
-      extname(path) === '' || (request.headers.get('accept') ?? '').includes('text/html');
+      path === '/' ||
+      (extname(path) === '' &&
+        (request.headers.get('sec-fetch-mode') === 'navigate' ||
+          (request.headers.get('accept') ?? '').includes('text/html')));
     if (!wantsPage) return null;
     const index = await readAsset('/index.html');
     return index ? respond(index, '/index.html', head) : null;

@@ -23,10 +23,16 @@ describe('serving the web app from the Node entry', () => {
     expect(res.headers.get('cache-control')).toContain('immutable');
   });
 
-  it("answers the app's own paths with index.html", async () => {
-    const res = await get('/channels/general', 'text/html');
+  it('answers a browser opening any other page with index.html', async () => {
+    const res = await get('/channels/general', 'text/html,application/xhtml+xml');
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('<div id="app"></div>');
+  });
+
+  it('keeps the JSON 404 for an API client asking for a path that is not there', async () => {
+    const res = await get('/nowhere');
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found');
   });
 
   it('keeps API 404s as JSON envelopes', async () => {
@@ -63,6 +69,11 @@ describe('serving the web app from the Node entry', () => {
       const body = await res.text();
       expect(body).not.toContain('"devDependencies"');
     }
+  });
+
+  it('does not serve the Workers header config as a file', async () => {
+    const res = await get('/_headers');
+    expect(res.status).toBe(404);
   });
 
   it('does not answer writes with the page', async () => {
