@@ -1,10 +1,10 @@
 // Node-only: the `stek import slack` command. It opens the path and the configured database,
 // shows progress on stderr, and prints the summary.
-import type { CommandContext } from '../../cli/main.ts';
-import { withChat } from '../../cli/commands/shared.ts';
-import { ExportPathError, openExportPath } from './directory-source.ts';
-import { importSlackExport, InvalidExportError } from './import-slack.ts';
-import { createProgressReporter, formatSummary } from './progress-line.ts';
+import type { CommandContext } from '../main.ts';
+import { withChat } from './shared.ts';
+import { ExportPathError, openExportPath } from '../../import/slack/directory-source.ts';
+import { importSlackExport, InvalidExportError } from '../../import/slack/import-slack.ts';
+import { createProgressReporter, formatSummary } from '../../import/slack/progress-line.ts';
 
 /**
  * `stek import slack <export.zip|dir>`: 0 when the import ran (skipped items are listed in the
