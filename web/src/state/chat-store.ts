@@ -4,80 +4,16 @@
 import type {
   ChannelConnection,
   ChannelEvent,
-  ChannelListItem,
-  ConnectionState,
-  MessageView,
   StekClient,
   UserView,
 } from '../../../src/client/index.ts';
-import { createClientMsgId } from '../lib/ids.ts';
-import { createSearchActions, type SearchState } from './search-actions.ts';
-import {
-  applyToChannelList,
-  applyToThread,
-  asDeleted,
-  upsertMessages,
-  withReaction,
-} from './timeline.ts';
+import { createSearchActions } from './search-actions.ts';
+import { createThreadOpener } from './thread-actions.ts';
+import { createStoreCore } from './store-core.ts';
+import { applyToChannelList, applyToThread, upsertMessages } from './timeline.ts';
+import { createWriteActions } from './write-actions.ts';
 
-/** A message the caller wrote that the API has not confirmed yet, or refused. */
-export interface PendingMessage {
-  clientMsgId: string;
-  channelId: string;
-  threadId: string | null;
-  text: string;
-  status: 'sending' | 'failed';
-  error?: string;
-  createdAt: string;
-}
-
-/** One channel's loaded window of top-level messages. */
-export interface Timeline {
-  messages: MessageView[];
-  hasOlder: boolean;
-  /** Newer messages exist that are not loaded (after jumping to an old message). */
-  hasNewer: boolean;
-  loading: 'initial' | 'older' | 'newer' | null;
-  /** The last event seq applied; a reconnection resumes after it. */
-  cursor: number;
-}
-
-export interface ThreadState {
-  rootId: string;
-  channelId: string;
-  root: MessageView | null;
-  replies: MessageView[];
-  loading: boolean;
-}
-
-export interface ConnectionInfo {
-  state: ConnectionState | 'idle';
-  reason?: string;
-  /** Whether this connection was open once: a later drop shows the reconnect banner. */
-  wasOpen: boolean;
-}
-
-export interface ChatState {
-  me: UserView;
-  users: Record<string, UserView>;
-  channels: ChannelListItem[];
-  /** Display names of direct conversations: the other people in them. */
-  dmNames: Record<string, string>;
-  activeId: string | null;
-  timelines: Record<string, Timeline>;
-  pending: PendingMessage[];
-  thread: ThreadState | null;
-  connection: ConnectionInfo;
-  present: string[];
-  /** Who is typing in the active channel, until when (ms). */
-  typing: Record<string, number>;
-  /** The message to scroll to and highlight once it is on screen. */
-  focusMessageId: string | null;
-  /** The message being edited in place, if any. */
-  editingId: string | null;
-  search: SearchState | null;
-  notice: string | null;
-}
+export type { ChatState, ConnectionInfo, PendingMessage, ThreadState, Timeline } from './types.ts';
 
 export type ChatStore = ReturnType<typeof createChatStore>;
 
@@ -89,7 +25,7 @@ const describe = (error: unknown) => (error instanceof Error ? error.message : S
 
 /** The store for one signed-in user. Call `start()` once, `stop()` when signing out. */
 export function createChatStore(client: StekClient, me: UserView) {
-  let state: ChatState = {
+  const core = createStoreCore({
     me,
     users: { [me.id]: me },
     channels: [],
@@ -105,33 +41,22 @@ export function createChatStore(client: StekClient, me: UserView) {
     editingId: null,
     search: null,
     notice: null,
-  };
-  const listeners = new Set<() => void>();
+  });
   let connection: ChannelConnection | null = null;
   let refreshTimer: ReturnType<typeof setInterval> | undefined;
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   let markingRead = false;
   let markAgain = false;
 
-  function set(patch: Partial<ChatState>) {
-    state = { ...state, ...patch };
-    for (const listener of listeners) listener();
-  }
-
-  function setTimeline(channelId: string, patch: Partial<Timeline>) {
-    const current = state.timelines[channelId] ?? {
-      messages: [],
-      hasOlder: false,
-      hasNewer: false,
-      loading: null,
-      cursor: 0,
-    };
-    set({ timelines: { ...state.timelines, [channelId]: { ...current, ...patch } } });
-  }
+  const { set, setTimeline } = core;
 
   function fail(action: string, error: unknown) {
     set({ notice: `${action}: ${describe(error)}` });
   }
+
+  const writes = createWriteActions({ client, me, core, loadLatest, fail });
+  const openThread = createThreadOpener({ client, core, fail });
+  const { dropPending } = writes;
 
   async function refreshUsers() {
     const users = await client.listUsers();
@@ -141,11 +66,11 @@ export function createChatStore(client: StekClient, me: UserView) {
   async function refreshChannels() {
     const channels = await client.listChannels();
     set({ channels });
-    const unnamed = channels.filter((c) => c.kind === 'dm' && !(c.id in state.dmNames));
+    const unnamed = channels.filter((c) => c.kind === 'dm' && !(c.id in core.state.dmNames));
     for (const dm of unnamed) {
       const members = await client.listMembers(dm.id);
       const others = members.filter((m) => m.id !== me.id).map((m) => m.displayName || m.name);
-      set({ dmNames: { ...state.dmNames, [dm.id]: others.join(', ') || `${me.name} (you)` } });
+      set({ dmNames: { ...core.state.dmNames, [dm.id]: others.join(', ') || `${me.name} (you)` } });
     }
   }
 
@@ -156,42 +81,42 @@ export function createChatStore(client: StekClient, me: UserView) {
   // ---- live connection -------------------------------------------------------------------
 
   function handleEvent(channelId: string, event: ChannelEvent) {
-    const timeline = state.timelines[channelId];
+    const timeline = core.state.timelines[channelId];
     if (timeline) {
       setTimeline(channelId, {
         messages: applyToChannelList(timeline.messages, event, { appendNew: !timeline.hasNewer }),
         cursor: event.seq,
       });
     }
-    const thread = state.thread;
+    const thread = core.state.thread;
     if (thread && thread.channelId === channelId) {
       set({ thread: { ...thread, ...applyToThread(thread, event) } });
     }
     if (event.type === 'message.created') {
       const message = event.data.message;
       if (message.clientMsgId && message.authorId === me.id) dropPending(message.clientMsgId);
-      if (!state.users[message.authorId]) refreshUsers().catch(() => undefined);
+      if (!core.state.users[message.authorId]) refreshUsers().catch(() => undefined);
       if (message.authorId !== me.id) clearTyping(message.authorId);
     }
     if (event.type === 'channel.updated') {
       const updated = event.data.channel;
       set({
-        channels: state.channels.map((c) => (c.id === updated.id ? { ...c, ...updated } : c)),
+        channels: core.state.channels.map((c) => (c.id === updated.id ? { ...c, ...updated } : c)),
       });
     }
     if (event.type === 'member.left' && event.data.userId === me.id) refreshQuietly();
   }
 
   function clearTyping(userId: string) {
-    if (!(userId in state.typing)) return;
-    const typing = { ...state.typing };
+    if (!(userId in core.state.typing)) return;
+    const typing = { ...core.state.typing };
     delete typing[userId];
     set({ typing });
   }
 
   function sweepTyping() {
     const now = Date.now();
-    const typing = Object.fromEntries(Object.entries(state.typing).filter(([, t]) => t > now));
+    const typing = Object.fromEntries(Object.entries(core.state.typing).filter(([, t]) => t > now));
     set({ typing });
     const next = Math.min(...Object.values(typing));
     clearTimeout(typingTimer);
@@ -211,12 +136,12 @@ export function createChatStore(client: StekClient, me: UserView) {
       },
       onTyping: (userId) => {
         if (connection !== opened) return;
-        set({ typing: { ...state.typing, [userId]: Date.now() + typingShownMs } });
+        set({ typing: { ...core.state.typing, [userId]: Date.now() + typingShownMs } });
         sweepTyping();
       },
       onState: (next, detail) => {
         if (connection !== opened) return;
-        const wasOpen = state.connection.wasOpen || next === 'open';
+        const wasOpen = core.state.connection.wasOpen || next === 'open';
         set({ connection: { state: next, reason: detail?.reason, wasOpen } });
         if (next === 'open') refreshQuietly();
       },
@@ -260,20 +185,21 @@ export function createChatStore(client: StekClient, me: UserView) {
     channelId: string,
     target?: { messageId: string; seq: number },
   ): Promise<void> {
-    if (state.activeId && connection) setTimeline(state.activeId, { cursor: connection.lastSeq });
-    const switching = state.activeId !== channelId;
+    if (core.state.activeId && connection)
+      setTimeline(core.state.activeId, { cursor: connection.lastSeq });
+    const switching = core.state.activeId !== channelId;
     set({
       activeId: channelId,
-      thread: switching ? null : state.thread,
+      thread: switching ? null : core.state.thread,
       focusMessageId: target?.messageId ?? null,
     });
     try {
-      const loaded = state.timelines[channelId];
+      const loaded = core.state.timelines[channelId];
       const shown = target && loaded?.messages.some((m) => m.id === target.messageId);
       if (target && !shown) await loadAround(channelId, target.seq);
       else if (!loaded || loaded.loading === 'initial') await loadLatest(channelId);
       if (switching || !connection || connection.state === 'closed') {
-        connect(channelId, state.timelines[channelId]!.cursor);
+        connect(channelId, core.state.timelines[channelId]!.cursor);
       }
     } catch (error) {
       setTimeline(channelId, { loading: null });
@@ -282,14 +208,14 @@ export function createChatStore(client: StekClient, me: UserView) {
   }
 
   async function loadOlder() {
-    const channelId = state.activeId;
-    const timeline = channelId ? state.timelines[channelId] : undefined;
+    const channelId = core.state.activeId;
+    const timeline = channelId ? core.state.timelines[channelId] : undefined;
     if (!channelId || !timeline || !timeline.hasOlder || timeline.loading) return;
     setTimeline(channelId, { loading: 'older' });
     try {
       const before = timeline.messages[0]?.seq;
       const page = await client.listMessages(channelId, { before, limit: pageSize });
-      const current = state.timelines[channelId]!;
+      const current = core.state.timelines[channelId]!;
       setTimeline(channelId, {
         messages: upsertMessages(current.messages, page.messages),
         hasOlder: page.hasMore,
@@ -302,14 +228,14 @@ export function createChatStore(client: StekClient, me: UserView) {
   }
 
   async function loadNewer() {
-    const channelId = state.activeId;
-    const timeline = channelId ? state.timelines[channelId] : undefined;
+    const channelId = core.state.activeId;
+    const timeline = channelId ? core.state.timelines[channelId] : undefined;
     if (!channelId || !timeline || !timeline.hasNewer || timeline.loading) return;
     setTimeline(channelId, { loading: 'newer' });
     try {
       const after = timeline.messages.at(-1)?.seq ?? 0;
       const page = await client.listMessages(channelId, { after, limit: pageSize });
-      const current = state.timelines[channelId]!;
+      const current = core.state.timelines[channelId]!;
       setTimeline(channelId, {
         messages: upsertMessages(current.messages, page.messages),
         hasNewer: page.hasMore,
@@ -322,9 +248,9 @@ export function createChatStore(client: StekClient, me: UserView) {
   }
 
   async function markRead(): Promise<void> {
-    const channelId = state.activeId;
-    const channel = state.channels.find((c) => c.id === channelId);
-    const timeline = channelId ? state.timelines[channelId] : undefined;
+    const channelId = core.state.activeId;
+    const channel = core.state.channels.find((c) => c.id === channelId);
+    const timeline = channelId ? core.state.timelines[channelId] : undefined;
     if (!channelId || !channel?.isMember || !timeline || timeline.loading === 'initial') return;
     if (markingRead) {
       markAgain = true;
@@ -339,7 +265,7 @@ export function createChatStore(client: StekClient, me: UserView) {
     try {
       const { lastReadSeq } = await client.markRead(channelId, seq);
       set({
-        channels: state.channels.map((c) =>
+        channels: core.state.channels.map((c) =>
           c.id === channelId ? { ...c, lastReadSeq, unreadCount: 0 } : c,
         ),
       });
@@ -354,161 +280,7 @@ export function createChatStore(client: StekClient, me: UserView) {
     }
   }
 
-  // ---- writing ---------------------------------------------------------------------------
-
-  function dropPending(clientMsgId: string) {
-    if (state.pending.some((p) => p.clientMsgId === clientMsgId)) {
-      set({ pending: state.pending.filter((p) => p.clientMsgId !== clientMsgId) });
-    }
-  }
-
-  function setPending(clientMsgId: string, patch: Partial<PendingMessage>) {
-    set({
-      pending: state.pending.map((p) => (p.clientMsgId === clientMsgId ? { ...p, ...patch } : p)),
-    });
-  }
-
-  /** Puts a confirmed message where it belongs: the channel list or the open thread. */
-  function placeMessage(message: MessageView) {
-    if (!message.threadId) {
-      const timeline = state.timelines[message.channelId];
-      if (timeline && !timeline.hasNewer) {
-        setTimeline(message.channelId, { messages: upsertMessages(timeline.messages, [message]) });
-      }
-    }
-    const thread = state.thread;
-    if (thread && message.threadId === thread.rootId) {
-      set({ thread: { ...thread, replies: upsertMessages(thread.replies, [message]) } });
-    }
-    replaceEverywhere(message);
-  }
-
-  /** Replaces a message wherever it is shown (after an edit, a reaction, a delete). */
-  function replaceEverywhere(message: MessageView) {
-    const timeline = state.timelines[message.channelId];
-    if (timeline?.messages.some((m) => m.id === message.id)) {
-      setTimeline(message.channelId, {
-        messages: timeline.messages.map((m) => (m.id === message.id ? message : m)),
-      });
-    }
-    const thread = state.thread;
-    if (thread) {
-      set({
-        thread: {
-          ...thread,
-          root: thread.root?.id === message.id ? message : thread.root,
-          replies: thread.replies.map((m) => (m.id === message.id ? message : m)),
-        },
-      });
-    }
-  }
-
-  async function deliver(pending: PendingMessage) {
-    try {
-      const message = await client.postMessage(pending.channelId, {
-        text: pending.text,
-        threadId: pending.threadId ?? undefined,
-        clientMsgId: pending.clientMsgId,
-      });
-      dropPending(pending.clientMsgId);
-      placeMessage(message);
-    } catch (error) {
-      setPending(pending.clientMsgId, { status: 'failed', error: describe(error) });
-    }
-  }
-
-  async function send(text: string, threadId: string | null = null) {
-    const channelId = state.activeId;
-    if (!channelId || !text.trim()) return;
-    if (!threadId && state.timelines[channelId]?.hasNewer) await loadLatest(channelId);
-    const pending: PendingMessage = {
-      clientMsgId: createClientMsgId(),
-      channelId,
-      threadId,
-      text,
-      status: 'sending',
-      createdAt: new Date().toISOString(),
-    };
-    set({ pending: [...state.pending, pending] });
-    await deliver(pending);
-  }
-
-  async function retry(clientMsgId: string) {
-    const pending = state.pending.find((p) => p.clientMsgId === clientMsgId);
-    if (!pending || pending.status === 'sending') return;
-    setPending(clientMsgId, { status: 'sending', error: undefined });
-    // The same clientMsgId: if the first attempt did reach the API, this returns that message.
-    await deliver({ ...pending, status: 'sending' });
-  }
-
-  async function edit(messageId: string, text: string) {
-    set({ editingId: null });
-    try {
-      replaceEverywhere(await client.editMessage(messageId, text));
-    } catch (error) {
-      fail('Could not edit the message', error);
-    }
-  }
-
-  async function remove(messageId: string) {
-    try {
-      const message = await client.deleteMessage(messageId);
-      replaceEverywhere(asDeleted(message, message.deletedAt ?? new Date().toISOString()));
-    } catch (error) {
-      fail('Could not delete the message', error);
-    }
-  }
-
-  async function toggleReaction(message: MessageView, emoji: string) {
-    const mine = message.reactions.some((r) => r.emoji === emoji && r.userIds.includes(me.id));
-    replaceEverywhere(withReaction(message, emoji, me.id, !mine));
-    try {
-      const updated = mine
-        ? await client.removeReaction(message.id, emoji)
-        : await client.addReaction(message.id, emoji);
-      replaceEverywhere(updated);
-    } catch (error) {
-      replaceEverywhere(message);
-      fail('Could not react', error);
-    }
-  }
-
   // ---- threads ---------------------------------------------------------------------------
-
-  async function openThread(rootId: string, focusMessageId: string | null = null) {
-    const channelId = state.activeId;
-    if (!channelId) return;
-    set({
-      thread: { rootId, channelId, root: null, replies: [], loading: true },
-      focusMessageId: focusMessageId ?? state.focusMessageId,
-    });
-    try {
-      let after: number | undefined;
-      let replies: MessageView[] = [];
-      let root: MessageView | null = null;
-      for (let page = 0; page < 10; page += 1) {
-        const result = await client.listReplies(rootId, { after, limit: 200 });
-        root = result.root;
-        replies = upsertMessages(replies, result.messages);
-        if (!result.hasMore) break;
-        after = replies.at(-1)?.seq;
-      }
-      const current = state.thread;
-      if (current?.rootId !== rootId) return;
-      // Replies that arrived live while the pages loaded are kept.
-      set({
-        thread: {
-          ...current,
-          root,
-          replies: upsertMessages(replies, current.replies),
-          loading: false,
-        },
-      });
-    } catch (error) {
-      set({ thread: null });
-      fail('Could not open the thread', error);
-    }
-  }
 
   // ---- channels --------------------------------------------------------------------------
 
@@ -542,7 +314,7 @@ export function createChatStore(client: StekClient, me: UserView) {
 
   const searchActions = createSearchActions({
     client,
-    getState: () => state.search,
+    getState: () => core.state.search,
     setState: (search) => set({ search }),
   });
 
@@ -552,7 +324,7 @@ export function createChatStore(client: StekClient, me: UserView) {
     seq: number;
     threadId: string | null;
   }) {
-    set({ search: state.search ? { ...state.search, open: false } : null });
+    set({ search: core.state.search ? { ...core.state.search, open: false } : null });
     if (!hit.threadId) {
       await selectChannel(hit.channelId, { messageId: hit.messageId, seq: hit.seq });
       return;
@@ -563,11 +335,8 @@ export function createChatStore(client: StekClient, me: UserView) {
   }
 
   return {
-    getState: () => state,
-    subscribe(listener: () => void) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    getState: () => core.state,
+    subscribe: core.subscribe,
     async start() {
       await Promise.all([refreshUsers(), refreshChannels()]);
       refreshTimer = setInterval(refreshQuietly, channelRefreshMs);
@@ -586,17 +355,17 @@ export function createChatStore(client: StekClient, me: UserView) {
     loadOlder,
     loadNewer,
     async showLatest() {
-      const channelId = state.activeId;
+      const channelId = core.state.activeId;
       if (!channelId) return;
       await loadLatest(channelId).catch((error) => fail('Could not load the channel', error));
     },
     markRead,
-    send,
-    retry,
+    send: writes.send,
+    retry: writes.retry,
     discard: dropPending,
-    edit,
-    remove,
-    toggleReaction,
+    edit: writes.edit,
+    remove: writes.remove,
+    toggleReaction: writes.toggleReaction,
     openThread,
     closeThread: () => set({ thread: null }),
     joinChannel,
@@ -609,7 +378,7 @@ export function createChatStore(client: StekClient, me: UserView) {
     reconnect: () => connection?.reconnect(),
     /** Done scrolling to `messageId`; a newer target set meanwhile stays. */
     clearFocus: (messageId: string) => {
-      if (state.focusMessageId === messageId) set({ focusMessageId: null });
+      if (core.state.focusMessageId === messageId) set({ focusMessageId: null });
     },
     startEdit: (messageId: string) => set({ editingId: messageId }),
     stopEdit: () => set({ editingId: null }),
