@@ -50,6 +50,21 @@ export function hasWebBuild(dir: string = defaultWebDist): boolean {
 }
 
 /**
+ * Builds the web app into web/dist unless it is there already (what `npm run build:web` does).
+ * Vite is a development dependency, loaded only when a build is needed; returns whether it built.
+ */
+export async function ensureWebBuild(say: (line: string) => void): Promise<boolean> {
+  if (hasWebBuild()) return false;
+  say('web: building the app into web/dist…');
+  const { build } = await import('vite');
+  await build({
+    configFile: resolve(defaultWebDist, '../vite.config.ts'),
+    logLevel: 'warn',
+  });
+  return true;
+}
+
+/**
  * Serves files from `dir`; any other GET for a page (no file extension, and a browser navigation
  * or an `Accept` naming HTML) gets index.html, so a deep link still loads the app. Hashed files
  * under /assets/ are cached for a year, everything else revalidates.
