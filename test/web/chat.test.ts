@@ -33,8 +33,11 @@ async function sharedChannel(prefix: string) {
 const composerOf = (page: Page, name: string) =>
   page.getByRole('textbox', { name: `Message #${name}` });
 
+/** A confirmed message (not one still on its way) whose text contains `text`. */
 const messageWith = (page: Page, text: string) =>
-  page.locator('article.message', { has: page.locator('.message-text', { hasText: text }) });
+  page.locator('article.message[data-message-id]', {
+    has: page.locator('.message-text', { hasText: text }),
+  });
 
 async function send(page: Page, name: string, text: string) {
   const composer = composerOf(page, name);
@@ -122,7 +125,9 @@ describe('two people chatting in the browser', () => {
     await messageWith(a.page, 'typo hre').waitFor();
     await composerOf(a.page, channel.name).press('ArrowUp');
     const editor = a.page.getByRole('textbox', { name: 'Edit message' });
-    await expect(editor.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await eventually(async () =>
+      expect(await editor.evaluate((el) => el === document.activeElement)).toBe(true),
+    );
     await editor.fill('typo here');
     await editor.press('Enter');
     await eventually(async () =>
