@@ -11,7 +11,7 @@ import {
   type IndexDocument,
   type OriginSearchResponse,
 } from '../../src/search/contract.ts';
-import { compileSearch, quoteValue } from './compile.ts';
+import { compileSearch, firstCursorMark, quoteValue } from './compile.ts';
 import { createCursorSigner } from './cursor.ts';
 import { SolrError, SolrUnavailableError, type SolrDoc, type SolrIndex } from './solr.ts';
 
@@ -186,7 +186,7 @@ export function createOriginApp(options: OriginAppOptions): Hono<OriginEnv> {
   app.post('/v1/search', async (c) => {
     const request = await readJson(c, OriginSearchRequest);
     const effectiveSort = request.must.length > 0 ? request.sort : 'newest';
-    let mark = '*';
+    let mark = firstCursorMark;
     if (request.cursor !== undefined) {
       const verified = cursors.verify(request.cursor, effectiveSort);
       if (verified === null) {
@@ -195,7 +195,16 @@ export function createOriginApp(options: OriginAppOptions): Hono<OriginEnv> {
       mark = verified;
     }
 
+    const solrStarted = performance.now();
     const result = await solr.select(compileSearch(request, mark));
+    // Where the time went, for profiling from the outside: the Solr round trip and Solr's own
+    // handler time (the rest of a request's latency is the origin and the network).
+    const solrMs = performance.now() - solrStarted;
+    const qtime = result.responseHeader?.QTime;
+    c.header(
+      'Server-Timing',
+      `solr;dur=${solrMs.toFixed(1)}${typeof qtime === 'number' ? `, qtime;dur=${qtime}` : ''}`,
+    );
 
     const docs = result.response.docs;
     const body: OriginSearchResponse = {

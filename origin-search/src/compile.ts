@@ -23,13 +23,25 @@ export function escapeTerm(value: string): string {
   return value.replace(/[^\p{L}\p{N}]/gu, (ch) => `\\${ch}`);
 }
 
-/** Where each kind of term is looked for (see the schema for what each field does). */
+/**
+ * Characters `text_cjk` analyses differently from `text`: CJK scripts (bigrams) and the full- and
+ * half-width forms (width folding) all sit at or above U+1100 (Hangul Jamo).
+ */
+const cjkRange = /[\u{1100}-\u{10FFFF}]/u;
+
+/**
+ * Where each kind of term is looked for (see the schema for what each field does). A word or
+ * phrase with nothing in the CJK range skips `text_cjk`: that field then holds the same standard
+ * tokens as `text`, only unstemmed, so every document it would match `text` matches already, and
+ * one posting list fewer is read.
+ */
 function compileClause(clause: SearchClause): string {
   if (clause.kind === 'prefix') {
     const term = `${escapeTerm(clause.value)}*`;
     return `(text_ident:${term} OR text_cjk:${term})`;
   }
   const quoted = quoteValue(clause.value);
+  if (!cjkRange.test(clause.value)) return `(text:${quoted} OR text_ident:${quoted})`;
   return `(text:${quoted} OR text_ident:${quoted} OR text_cjk:${quoted})`;
 }
 
@@ -61,9 +73,14 @@ const sorts = {
   newest: 'created_at desc,id desc',
 } as const;
 
+/** The cursor mark of a first page. */
+export const firstCursorMark = '*';
+
 /**
  * Compiles a validated structured query into Solr parameters. Every value is quoted or escaped;
- * the readable-channel filter and the tombstone filter are always present.
+ * the readable-channel filter and the tombstone filter are always present. Facets are counted
+ * for the first page only (`cursorMark` `*`): they cover every match, so a later page would
+ * count the same again.
  */
 export function compileSearch(request: OriginSearchRequest, cursorMark: string): SolrParams {
   const must = request.must.map((c) => `+${compileClause(c)}`);
@@ -74,28 +91,39 @@ export function compileSearch(request: OriginSearchRequest, cursorMark: string):
     'deleted:false',
     ...compileFilters(request.filters),
   ];
-  const sort = must.length > 0 ? sorts[request.sort] : sorts.newest;
-  return {
+  const byScore = must.length > 0 && request.sort === 'relevance';
+  const facets = cursorMark === firstCursorMark;
+  const params: SolrParams = {
     q,
     fq,
     defType: 'lucene',
     'q.op': 'AND',
-    sort,
+    sort: byScore ? sorts.relevance : sorts.newest,
     rows: request.limit,
     cursorMark,
-    fl: 'id,channel_id,author_id,score',
+    // Asking for the score makes Solr compute it even when the sort does not need it.
+    fl: byScore ? 'id,channel_id,author_id,score' : 'id,channel_id,author_id',
     hl: must.length > 0,
-    'hl.method': 'unified',
-    'hl.fl': 'text,text_ident,text_cjk',
-    'hl.snippets': 1,
-    'hl.fragsize': 200,
-    'hl.tag.pre': markStart,
-    'hl.tag.post': markEnd,
-    facet: true,
-    'facet.field': ['channel_id', 'author_id'],
-    'facet.mincount': 1,
-    'facet.limit': 20,
     'json.nl': 'flat',
     wt: 'json',
   };
+  if (must.length > 0) {
+    Object.assign(params, {
+      'hl.method': 'unified',
+      'hl.fl': 'text,text_ident,text_cjk',
+      'hl.snippets': 1,
+      'hl.fragsize': 200,
+      'hl.tag.pre': markStart,
+      'hl.tag.post': markEnd,
+    });
+  }
+  if (facets) {
+    Object.assign(params, {
+      facet: true,
+      'facet.field': ['channel_id', 'author_id'],
+      'facet.mincount': 1,
+      'facet.limit': 20,
+    });
+  }
+  return params;
 }

@@ -50,7 +50,10 @@ export async function startSearchOrigin(
     port,
     stop: () =>
       new Promise<void>((done) => {
-        server.close(() => done());
+        server.close(() => {
+          solr.close();
+          done();
+        });
         // Idle keep-alive sockets would hold close() open; nothing is mid-request at stop.
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       }),

@@ -107,6 +107,18 @@ describe('the message schema', () => {
     expect(await find('v2')).toEqual(['file']);
   });
 
+  it('finds phrases that span plain words and identifiers', async () => {
+    expect(await find('"blocked on OPS-1234"')).toEqual(['ticket']);
+    expect(await find('"OPS-1234 until"')).toEqual(['ticket']);
+    expect(await find('"full on db1.prod.example"')).toEqual(['host']);
+    expect(await find('"run deploy_v2.sh"')).toEqual(['file']);
+  });
+
+  it('finds words next to CJK text and fullwidth letters', async () => {
+    expect(await find('サーバー')).toEqual(['ja']);
+    expect(await find('ＫＵＢＥＲＮＥＴＥＳ')).toEqual(['upper']);
+  });
+
   it('finds emoji', async () => {
     expect(await find('🚀')).toEqual(['emoji']);
   });
