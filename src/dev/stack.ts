@@ -9,6 +9,7 @@ import type { Database } from '../db/database.ts';
 import { openDatabase } from '../db/node.ts';
 import { readNodeConfig, type NodeConfig } from '../entry/config.ts';
 import { startNodeServer } from '../entry/node.ts';
+import { ensureWebBuild, withWebApp } from '../entry/static.ts';
 import { edgeEnvNames } from '../entry/worker.ts';
 import { createSearchIndexer } from '../search/indexer.ts';
 import { createSearchOriginClient } from '../search/origin-client.ts';
@@ -203,7 +204,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const api = options.edge
       ? await startEdgeApi(apiEnv, base, secrets, stops, say)
-      : await startNodeApi(apiEnv, stops);
+      : await startNodeApi(apiEnv, stops, say);
     services.unshift(api.status);
     return {
       url: api.url,
@@ -228,9 +229,13 @@ interface StartedApi {
 async function startNodeApi(
   apiEnv: Record<string, string | undefined>,
   stops: Array<() => Promise<void>>,
+  say: (line: string) => void,
 ): Promise<StartedApi> {
   const config = readNodeConfig(apiEnv);
-  const api = await startNodeServer({ config });
+  await ensureWebBuild(say).catch((err: Error) =>
+    say(`web: not built (${err.message}); serving the API only`),
+  );
+  const api = await startNodeServer({ config, extend: withWebApp });
   stops.push(() => api.close());
   return {
     url: api.url,

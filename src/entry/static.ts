@@ -1,5 +1,6 @@
 // Serves the built web app (web/dist) from the Node entry. Workers serve the same files as static
 // assets (wrangler.toml [assets]); this is the Node counterpart. Node-only.
+import type { AppDeps } from '../routes/env.ts';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
@@ -126,4 +127,11 @@ export function createStaticAssets(options: StaticAssetsOptions): StaticAssets {
     const index = await readAsset('/index.html');
     return index ? respond(index, '/index.html', head) : null;
   };
+}
+
+/** Adds the built web app (when there is one) to the API's dependencies; for `extend`. */
+export function withWebApp(deps: AppDeps): AppDeps {
+  return hasWebBuild()
+    ? { ...deps, staticAssets: createStaticAssets({ dir: defaultWebDist }) }
+    : deps;
 }

@@ -1,6 +1,7 @@
 import type { ChatContext } from '../../chat/context.ts';
 import { countUsers, createUser, issueToken } from '../../chat/users.ts';
 import { startNodeServer } from '../../entry/node.ts';
+import { withWebApp } from '../../entry/static.ts';
 import type { CommandContext } from '../main.ts';
 
 /** On a new database, creates the first admin and returns their token (shown once). */
@@ -21,7 +22,7 @@ function waitForSignal(): Promise<string> {
 /** `stek serve`: the API alone, on the embedded defaults. */
 export async function serve(ctx: CommandContext): Promise<number> {
   const config = ctx.config();
-  const server = await startNodeServer({ config });
+  const server = await startNodeServer({ config, extend: withWebApp });
   const adminToken = await ensureFirstAdmin({ db: server.db, now: Date.now });
   ctx.out.result(
     { url: server.url, dataDir: config.dataDir, adminToken },

@@ -2,8 +2,10 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../env.ts';
 import type { RouteClass } from './rate-limit.ts';
 
-// Routes that mint credentials share the small `auth` budget with failed authentications.
-const credentialRoutes = [/^\/v1\/me\/tokens$/, /^\/v1\/users$/, /^\/v1\/realtime\/tickets$/];
+// Routes that mint lasting credentials share the small `auth` budget with failed
+// authentications. Realtime tickets live a minute and every (re)connect needs one: they are
+// ordinary writes.
+const credentialRoutes = [/^\/v1\/me\/tokens$/, /^\/v1\/users$/];
 
 /** Sorts a request into the budget it spends: search, auth, read (GET) or post (any write). */
 export function classifyRoute(c: Context<AppEnv>): RouteClass {
