@@ -170,35 +170,29 @@ export async function updateChannel(
   });
 }
 
-async function addMemberRow(
+/**
+ * Adds (`present`) or removes a membership and logs `member.joined` / `member.left` when that
+ * changed anything; a no-op appends nothing.
+ */
+async function setMembership(
   tx: Tx,
-  channelId: string,
-  userId: string,
-  actorId: string,
-  at: number,
+  change: { channelId: string; userId: string; actorId: string; at: number },
+  present: boolean,
 ): Promise<ChannelEvent[]> {
-  const inserted = await tx
-    .insert(channelMembers)
-    .values({ channelId, userId, joinedAt: at })
-    .onConflictDoNothing()
-    .returning({ userId: channelMembers.userId });
-  if (inserted.length === 0) return [];
-  return appendEvents(tx, channelId, actorId, [{ type: 'member.joined', data: { userId } }], at);
-}
-
-async function removeMemberRow(
-  tx: Tx,
-  channelId: string,
-  userId: string,
-  actorId: string,
-  at: number,
-): Promise<ChannelEvent[]> {
-  const removed = await tx
-    .delete(channelMembers)
-    .where(and(eq(channelMembers.channelId, channelId), eq(channelMembers.userId, userId)))
-    .returning({ userId: channelMembers.userId });
-  if (removed.length === 0) return [];
-  return appendEvents(tx, channelId, actorId, [{ type: 'member.left', data: { userId } }], at);
+  const { channelId, userId, actorId, at } = change;
+  const changed = present
+    ? await tx
+        .insert(channelMembers)
+        .values({ channelId, userId, joinedAt: at })
+        .onConflictDoNothing()
+        .returning({ userId: channelMembers.userId })
+    : await tx
+        .delete(channelMembers)
+        .where(and(eq(channelMembers.channelId, channelId), eq(channelMembers.userId, userId)))
+        .returning({ userId: channelMembers.userId });
+  if (changed.length === 0) return [];
+  const type = present ? ('member.joined' as const) : ('member.left' as const);
+  return appendEvents(tx, channelId, actorId, [{ type, data: { userId } }], at);
 }
 
 /** Joins a public channel; joining one you are in already changes nothing. */
@@ -212,7 +206,7 @@ export async function joinChannel(
     const { channel, isMember } = await loadVisibleChannel(tx, actor, channelId);
     if (isMember) return [];
     assertNotArchived(channel);
-    return addMemberRow(tx, channelId, actor.userId, actor.userId, at);
+    return setMembership(tx, { channelId, userId: actor.userId, actorId: actor.userId, at }, true);
   });
   return { value: null, events };
 }
@@ -229,7 +223,7 @@ export async function leaveChannel(
       throw new ApiError(409, 'dm_fixed', 'a direct conversation has a fixed member set');
     }
     if (!isMember) return [];
-    return removeMemberRow(tx, channelId, actor.userId, actor.userId, at);
+    return setMembership(tx, { channelId, userId: actor.userId, actorId: actor.userId, at }, false);
   });
   return { value: null, events };
 }
@@ -255,7 +249,7 @@ export async function addMember(
     }
     assertNotArchived(channel);
     await loadActiveUser(tx, userId);
-    return addMemberRow(tx, channelId, userId, actor.userId, at);
+    return setMembership(tx, { channelId, userId, actorId: actor.userId, at }, true);
   });
   return { value: null, events };
 }
@@ -279,7 +273,11 @@ export async function removeMember(
     }
     const allowed = channel.isPrivate ? access.isMember : actor.isAdmin || userId === actor.userId;
     if (!allowed) throw forbidden('you cannot remove members of this channel');
-    const removed = await removeMemberRow(tx, channelId, userId, actor.userId, at);
+    const removed = await setMembership(
+      tx,
+      { channelId, userId, actorId: actor.userId, at },
+      false,
+    );
     if (removed.length === 0) throw notFound('member');
     return removed;
   });
