@@ -25,12 +25,12 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('GET /v1/search', () => {
-  it('finds a message within 2 s of posting it', async () => {
+  // How soon is measured by bench/search-bench.ts (post-to-searchable, about 1 s); here, that a
+  // post reaches the index through the event log by itself, with no reindex.
+  it('finds a message soon after it is posted, with its channel, author and snippet', async () => {
     const word = uniqueName('fresh');
-    const started = Date.now();
     const posted = await t.post(alice, general.id, `the ${word} release is out`);
-    const res = await t.searchUntil(bob, word, found(posted.id), 2000);
-    expect(Date.now() - started).toBeLessThan(2000);
+    const res = await t.searchUntil(bob, word, found(posted.id), 10_000);
     expect(res.status).toBe(200);
     expect(res.body.results).toHaveLength(1);
     const [hit] = res.body.results;
