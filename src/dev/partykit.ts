@@ -1,6 +1,6 @@
 // Starts `partykit dev` for the local stack, the tests and the benchmarks. Node-only dev tooling.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +52,17 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/** Writes the project config with `vars` merged in and `main` made absolute, readable by us only. */
+function writePrivateConfig(source: string, dir: string, vars: Record<string, string>): string {
+  const config = JSON.parse(readFileSync(source, 'utf8')) as { main?: string; vars?: object };
+  const main = config.main ? resolve(dirname(source), config.main) : undefined;
+  const path = join(dir, 'partykit.json');
+  writeFileSync(path, JSON.stringify({ ...config, main, vars: { ...config.vars, ...vars } }), {
+    mode: 0o600,
+  });
+  return path;
+}
+
 /**
  * Starts `partykit dev` on 127.0.0.1 with update checks and outbound fetches off, and resolves once
  * it prints `Ready on http://…:PORT`. The process runs in its own group so `stop` also ends workerd.
@@ -60,6 +71,14 @@ export async function startPartykitDev(options: StartPartykitDevOptions): Promis
   const ownDir = options.persistDir === undefined;
   const persistDir = options.persistDir ?? mkdtempSync(join(tmpdir(), 'stek-partykit-'));
   const vars = { ...options.vars, REALTIME_SECRET: options.secret };
+  // The vars (the secret among them) go in a private copy of the config rather than on the
+  // command line, where every user of the machine could read them in `ps`.
+  const configDir = mkdtempSync(join(tmpdir(), 'stek-partykit-config-'));
+  const configPath = writePrivateConfig(
+    options.configPath ?? join(repoRoot, 'partykit.json'),
+    configDir,
+    vars,
+  );
   const args = [
     join(repoRoot, 'node_modules/partykit/dist/bin.mjs'),
     'dev',
@@ -70,8 +89,7 @@ export async function startPartykitDev(options: StartPartykitDevOptions): Promis
     '--persist',
     persistDir,
     '--config',
-    options.configPath ?? join(repoRoot, 'partykit.json'),
-    ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}=${v}`]),
+    configPath,
   ];
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
@@ -115,6 +133,7 @@ export async function startPartykitDev(options: StartPartykitDevOptions): Promis
       signalGroup(child, 'SIGKILL');
     }
     if (ownDir) rmSync(persistDir, { recursive: true, force: true });
+    rmSync(configDir, { recursive: true, force: true });
   }
 
   let timer: NodeJS.Timeout | undefined;
