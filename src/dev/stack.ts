@@ -1,7 +1,7 @@
 // The local stack behind `npm start`: Redis behind the local Upstash endpoint, `partykit dev`,
 // Solr with the search origin, and the API, each on a free or configured port. Node-only.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSearchOrigin } from '../../origin-search/src/server.ts';
 import { startSolr } from '../../origin-search/solr/launcher.ts';
@@ -206,6 +206,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ? await startEdgeApi(apiEnv, base, secrets, stops, say)
       : await startNodeApi(apiEnv, stops, say);
     services.unshift(api.status);
+    // Where the running services are, for commands run beside the stack (`stek reindex`).
+    const runningPath = join(base.dataDir, 'running.json');
+    writeFileSync(runningPath, `${JSON.stringify({ pid: process.pid, services }, null, 2)}\n`);
+    stops.unshift(async () => rmSync(runningPath, { force: true }));
     return {
       url: api.url,
       db: api.db,
@@ -292,4 +296,24 @@ async function startEdgeApi(
     db,
     status: { name: 'api', url: worker.url, note: `workerd, libSQL over HTTP ${libsql.url}` },
   };
+}
+
+/**
+ * The search origin of a local stack running on this data directory, if one is: its URL from
+ * `running.json` and the secret from `secrets.json`.
+ */
+export function findRunningSearchOrigin(dataDir: string): { url: string; secret: string } | null {
+  try {
+    const running = JSON.parse(readFileSync(join(dataDir, 'running.json'), 'utf8')) as {
+      pid: number;
+      services: ServiceStatus[];
+    };
+    process.kill(running.pid, 0); // throws when the stack is gone
+    const url = running.services.find((s) => s.name === 'search')?.url;
+    const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as Secrets;
+    return url ? { url, secret: secrets.searchSecret } : null;
+  } catch {
+    // No stack here, or one that stopped without cleaning up: nothing to find.
+    return null;
+  }
 }

@@ -22,6 +22,16 @@ export interface NodeServer {
 /** A log function writing one JSON line per entry to stdout, or nothing. */
 export function createLogger(mode: NodeConfig['log']): LogFn | undefined {
   if (mode === 'silent') return undefined;
+  if (mode === 'pretty') {
+    // One short line per entry for a person at a terminal; the JSON fields follow the message.
+    return ({ level, msg, ...rest }) => {
+      const fields =
+        msg === 'request'
+          ? `${rest.method} ${rest.path} ${rest.status} ${rest.ms}ms ${rest.requestId}`
+          : JSON.stringify(rest);
+      process.stdout.write(`${new Date().toISOString().slice(11, 23)} ${level} ${msg} ${fields}\n`);
+    };
+  }
   return (entry) => {
     const line = { time: new Date().toISOString(), ...entry };
     process.stdout.write(`${JSON.stringify(line)}\n`);

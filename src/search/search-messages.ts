@@ -80,7 +80,12 @@ export async function searchMessages(
     const { message, token, position } = parsed.problem;
     throw new ApiError(400, 'invalid_query', message, { token, position });
   }
-  if (!origin) throw unavailable(new Error('no search origin configured'));
+  if (!origin) {
+    // Not an outage: this deployment runs without search (e.g. `stek serve`).
+    throw new ApiError(503, 'search_unavailable', 'search is not configured on this server', {
+      reason: 'not_configured',
+    });
+  }
   const query = parsed.query;
   const tx = ctx.db.read;
 

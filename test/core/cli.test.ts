@@ -25,7 +25,10 @@ describe('the stek CLI', () => {
     expect(res.code).toBe(0);
     const out = JSON.parse(res.stdout);
     expect(out.user).toMatchObject({ name: 'ops', isAdmin: true });
-    expect(out.token).toMatch(/^stek_/);
+    expect(out.token).toMatchObject({
+      token: expect.stringMatching(/^stek_/),
+      userId: out.user.id,
+    });
 
     const again = stek(['user', 'create', 'ops', '--json']);
     expect(again.code).toBe(1);

@@ -150,3 +150,12 @@ describe('health and the spec', () => {
     expect(Object.keys(schema.properties)).toEqual(['text', 'threadId', 'clientMsgId']);
   });
 });
+
+describe('a server without search', () => {
+  it('answers 503 and says search is not configured, rather than an outage', async () => {
+    const res = await t.call('GET', '/v1/search?q=hello', { as: alice });
+    expect(res.status).toBe(503);
+    expectEnvelope(res, 'search_unavailable');
+    expect(res.body.error.details).toEqual({ reason: 'not_configured' });
+  });
+});

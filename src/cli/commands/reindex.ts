@@ -35,10 +35,19 @@ function createProgressPrinter(json: boolean): (p: RebuildProgress) => void {
 
 /** `stek reindex [--json]`: rebuilds the search index from the database. */
 export async function reindex(ctx: CommandContext): Promise<number> {
-  const env = SearchEnv.safeParse(process.env);
+  let given: Record<string, string | undefined> = process.env;
+  if (!given.SEARCH_ORIGIN_URL) {
+    // Beside a running `npm start`, use its search origin.
+    const { findRunningSearchOrigin } = await import('../../dev/stack.ts');
+    const found = findRunningSearchOrigin(ctx.config().dataDir);
+    if (found) given = { SEARCH_ORIGIN_URL: found.url, SEARCH_ORIGIN_SECRET: found.secret };
+  }
+  const env = SearchEnv.safeParse(given);
   if (!env.success) {
     const lines = env.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+    throw new ConfigError(
+      `no search origin: start the stack (npm start) or set SEARCH_ORIGIN_URL and SEARCH_ORIGIN_SECRET\n  ${lines.join('\n  ')}`,
+    );
   }
   const origin = createSearchOriginClient({
     url: env.data.SEARCH_ORIGIN_URL,

@@ -19,13 +19,13 @@ export async function user(ctx: CommandContext): Promise<number> {
       isAdmin: Boolean(ctx.flags.admin),
       displayName: ctx.flags['display-name'] as string | undefined,
     });
-    const token = await issueToken(chat, created.id, 'cli');
-    return { user: created, token: token.token, tokenId: token.id };
+    // The same shape as POST /v1/users answers with.
+    return { user: created, token: await issueToken(chat, created.id, 'cli') };
   });
   ctx.out.result(
     result,
     (r: typeof result) =>
-      `created ${r.user.isAdmin ? 'admin' : 'user'} ${r.user.name} (${r.user.id})\ntoken: ${r.token}`,
+      `created ${r.user.isAdmin ? 'admin' : 'user'} ${r.user.name} (${r.user.id})\ntoken: ${r.token.token}`,
   );
   return 0;
 }
