@@ -38,6 +38,21 @@ function findUnnamedControls(page: Page): Promise<string[]> {
 }
 
 describe('signing in', () => {
+  it('signs in from a local sign-in link and takes the token out of the address', async () => {
+    const ann = await createTestUser('linked');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    try {
+      await page.goto(`${appUrl()}#token=${ann.token}`);
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      expect(new URL(page.url()).hash).toBe('');
+      expect(await page.evaluate(() => localStorage.getItem('stek.token'))).toBe(ann.token);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('refuses a wrong token with a readable message, then signs in and stays signed in', async () => {
     const ann = await createTestUser('ann');
     const context = await browser.newContext();

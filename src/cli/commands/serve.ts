@@ -63,7 +63,8 @@ export async function start(ctx: CommandContext): Promise<number> {
         '',
         `stek is ready: ${stack.url}  (Ctrl-C stops everything)`,
         r.adminToken
-          ? `new database: created user 'admin'; token (shown once): ${r.adminToken}`
+          ? `new database: created user 'admin'; token (shown once): ${r.adminToken}\n` +
+            `sign in to the web app: ${stack.url}/#token=${r.adminToken}`
           : undefined,
       ]
         .filter((line) => line !== undefined)

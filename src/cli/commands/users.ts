@@ -25,7 +25,9 @@ export async function user(ctx: CommandContext): Promise<number> {
   ctx.out.result(
     result,
     (r: typeof result) =>
-      `created ${r.user.isAdmin ? 'admin' : 'user'} ${r.user.name} (${r.user.id})\ntoken: ${r.token.token}`,
+      `created ${r.user.isAdmin ? 'admin' : 'user'} ${r.user.name} (${r.user.id})\n` +
+      `token: ${r.token.token}\n` +
+      `sign in to the web app (a local stack): ${localAppUrl()}/#token=${r.token.token}`,
   );
   return 0;
 }
@@ -45,4 +47,10 @@ export async function token(ctx: CommandContext): Promise<number> {
   }
   ctx.out.result(result, (r: typeof result) => `token for ${name}: ${r!.token}`);
   return 0;
+}
+
+/** Where this machine's stack serves the web app, from the same settings the stack reads. */
+function localAppUrl(): string {
+  const host = process.env.HOST ?? '127.0.0.1';
+  return `http://${host}:${process.env.PORT ?? '8787'}`;
 }

@@ -1,7 +1,7 @@
 // Signs in with a token, then runs the chat for that user. The token stays in localStorage.
 import { useEffect, useState } from 'preact/hooks';
 import { createStekClient, StekApiError, type UserView } from '../../../src/client/index.ts';
-import { readStoredToken, writeStoredToken } from '../lib/session.ts';
+import { readStoredToken, takeTokenFromLink, writeStoredToken } from '../lib/session.ts';
 import { createChatStore, type ChatStore } from '../state/chat-store.ts';
 import { ChatApp } from './chat-app.tsx';
 import { SignIn } from './sign-in.tsx';
@@ -17,8 +17,9 @@ function createClient(token: string) {
 }
 
 export function App() {
+  const [linked] = useState(takeTokenFromLink);
   const [session, setSession] = useState<Session>(() =>
-    readStoredToken() ? { phase: 'checking' } : { phase: 'signed-out' },
+    linked || readStoredToken() ? { phase: 'checking' } : { phase: 'signed-out' },
   );
 
   async function signIn(token: string) {
@@ -49,8 +50,8 @@ export function App() {
   }
 
   useEffect(() => {
-    const stored = readStoredToken();
-    if (stored) void signIn(stored);
+    const token = linked ?? readStoredToken();
+    if (token) void signIn(token);
   }, []);
 
   if (session.phase === 'ready') return <ChatApp store={session.store} onSignOut={signOut} />;

@@ -20,3 +20,15 @@ export function writeStoredToken(token: string | null): void {
     // Storage disabled: the session lasts as long as the page.
   }
 }
+
+/**
+ * A token handed over in the page's address as `#token=…` (the sign-in link `stek start` and
+ * `stek user create` print on this machine), removed from the address at once. The fragment
+ * never leaves the browser, so the token is not in any server's log.
+ */
+export function takeTokenFromLink(): string | null {
+  const match = /^#token=(stek_[0-9a-f]+)$/.exec(location.hash);
+  if (!match) return null;
+  history.replaceState(null, '', location.pathname + location.search);
+  return match[1]!;
+}
