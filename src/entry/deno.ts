@@ -6,6 +6,8 @@
 //       --allow-net --allow-env --allow-read src/entry/deno.ts
 import type { App, LogFn } from '../routes/env.ts';
 import { createEdgeApp, edgeEnvNames, readEdgeConfig } from './worker.ts';
+import { defaultBodyLimitBytes } from '../app.ts';
+import { fetchDrainingRefusedBodies } from '../lib/request-body.ts';
 
 // Only the part of the Deno namespace this entry touches; the project type-checks for Node.
 declare const Deno: {
@@ -35,6 +37,12 @@ function readDenoEnv(): Record<string, string | undefined> {
 const log: LogFn = (entry) =>
   console.log(JSON.stringify({ time: new Date().toISOString(), ...entry }));
 
-const app = createDenoApp(readDenoEnv(), log);
+const env = readDenoEnv();
+const app = createDenoApp(env, log);
+// readEdgeConfig has checked BODY_LIMIT_BYTES already.
+const bodyLimit = env.BODY_LIMIT_BYTES ? Number(env.BODY_LIMIT_BYTES) : defaultBodyLimitBytes;
 
-export default { fetch: (request: Request) => app.fetch(request) };
+export default {
+  fetch: (request: Request) =>
+    fetchDrainingRefusedBodies((sized) => app.fetch(sized), request, bodyLimit),
+};

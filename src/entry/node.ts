@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { createApp, type AppDeps } from '../app.ts';
+import { createApp, defaultBodyLimitBytes, type AppDeps } from '../app.ts';
+import { fetchDrainingRefusedBodies } from '../lib/request-body.ts';
 import type { Database } from '../db/database.ts';
 import { openDatabase } from '../db/node.ts';
 import type { ChannelEvent } from '../chat/events.ts';
@@ -127,9 +128,10 @@ export async function startNodeServer(options: StartNodeServerOptions): Promise<
   if (options.extend) deps = await options.extend(deps);
   const app = createApp(deps);
   const server: ServerType = await new Promise((resolveServer, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
-      resolveServer(s),
-    );
+    const limit = deps.bodyLimitBytes ?? defaultBodyLimitBytes;
+    const fetch = (request: Request, env: unknown) =>
+      fetchDrainingRefusedBodies((sized) => app.fetch(sized, env), request, limit);
+    const s = serve({ fetch, port: config.port, hostname: config.host }, () => resolveServer(s));
     s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;

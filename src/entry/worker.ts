@@ -3,6 +3,7 @@ import { drizzle } from 'drizzle-orm/libsql/web';
 import type { ExecutionContext } from 'hono';
 import { z } from 'zod';
 import { defaultRateRules, RateRuleSchema } from '../lib/rate-rule.ts';
+import { fetchDrainingRefusedBodies } from '../lib/request-body.ts';
 import { createApp, defaultBodyLimitBytes, type AppDeps } from '../app.ts';
 import { authenticate } from '../chat/users.ts';
 import { createDatabase, type Database } from '../db/database.ts';
@@ -282,53 +283,6 @@ function buildFor(env: WorkerEnv): BuiltWorker | string[] {
   return entry;
 }
 
-// Refused bodies are read to the end (up to this much) before the 413 goes out. workerd drops a
-// connection whose request body was left unread, and a proxy in front (wrangler's, in
-// development) that reuses the connection then fails the next request on it.
-const discardLimitBytes = 8 * 1024 * 1024;
-
-async function discard(reader: ReadableStreamDefaultReader<Uint8Array>, seen = 0): Promise<void> {
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      seen += value.byteLength;
-      if (seen > discardLimitBytes) return void (await reader.cancel());
-    }
-  } catch {
-    // The client went away mid-body: there is nothing left to keep open.
-  }
-}
-
-/**
- * A body without a declared length (chunked) is read here up to one byte past the limit, so an
- * oversized one can be drained before the app refuses it; the app gets the bytes read so far
- * and applies its own limit to them as usual.
- */
-async function bufferUnsizedBody(request: Request, limit: number): Promise<Request> {
-  if (!request.body || request.headers.has('content-length')) return request;
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    if (size > limit) {
-      await discard(reader, size);
-      break;
-    }
-  }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new Request(request, { body });
-}
-
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     const worker = buildFor(env);
@@ -337,11 +291,10 @@ export default {
       return configError(worker);
     }
 
-    const sized = await bufferUnsizedBody(request, worker.bodyLimitBytes);
-    const response = await worker.app.fetch(sized, env, ctx);
-    if (response.status === 413 && sized.body && !sized.bodyUsed) {
-      await discard(sized.body.getReader());
-    }
-    return response;
+    return fetchDrainingRefusedBodies(
+      (sized) => worker.app.fetch(sized, env, ctx),
+      request,
+      worker.bodyLimitBytes,
+    );
   },
 };

@@ -10,6 +10,9 @@ export default async function setup(project: TestProject) {
   try {
     worker = await startWorkerd({
       vars: services.env,
+      onOutput: process.env.STEK_DEBUG_WORKERD
+        ? (line) => console.error('[workerd]', line)
+        : undefined,
     });
   } catch (error) {
     await services.stop();
