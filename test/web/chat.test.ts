@@ -303,10 +303,10 @@ describe('two people chatting in the browser', () => {
     const dmComposer = a.page.getByRole('textbox', { name: 'Message bob' });
     await dmComposer.fill('psst');
     await dmComposer.press('Enter');
+    // The conversation of exactly these two (bob may have others from other tests).
+    const dm = await bob.api.openDm([ann.user.id]);
     await eventually(async () => {
-      const dm = (await bob.api.listChannels()).find((c) => c.kind === 'dm');
-      expect(dm).toBeDefined();
-      const history = await bob.api.listMessages(dm!.id);
+      const history = await bob.api.listMessages(dm.id);
       expect(history.messages.map((m) => m.text)).toEqual(['psst']);
     });
   });
@@ -315,11 +315,28 @@ describe('two people chatting in the browser', () => {
     const one = await sharedChannel('kb-one');
     await sharedChannel('kb-two');
     await openChannel(a.page, one.name);
-    await a.page.locator('body').press('Alt+ArrowDown');
+    // Other tests create channels in the same sidebar meanwhile, so each step is checked against
+    // the sidebar's order as it stands right after the key press, not against fixed neighbours.
     const heading = a.page.getByRole('heading', { level: 1 });
+    const neighbour = (name: string, step: 1 | -1) =>
+      a.page.evaluate(
+        ([current, by]) => {
+          const names = [
+            ...document.querySelectorAll('#sidebar .channel-list'),
+          ][0]!.querySelectorAll('.channel-name');
+          const list = [...names].map((n) => n.textContent ?? '');
+          return list[list.indexOf(current!) + Number(by)] ?? null;
+        },
+        [name, String(step)] as const,
+      );
+    await a.page.locator('body').press('Alt+ArrowDown');
     await eventually(async () => expect(await heading.innerText()).not.toBe(`#${one.name}`));
+    const below = (await heading.innerText()).slice(1);
+    expect(await neighbour(one.name, 1)).toBe(below);
     await a.page.locator('body').press('Alt+ArrowUp');
-    await eventually(async () => expect(await heading.innerText()).toBe(`#${one.name}`));
+    await eventually(async () => expect(await heading.innerText()).not.toBe(`#${below}`));
+    const above = (await heading.innerText()).slice(1);
+    expect(await neighbour(below, -1)).toBe(above);
 
     await a.page.keyboard.press('Control+k');
     const focused = await a.page.evaluate(() => document.activeElement?.id);

@@ -29,7 +29,7 @@ declare module 'vitest' {
   }
 }
 
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { chromiumPath } from '../../web/scripts/chromium.ts';
 
 function startControlServer(restart: () => Promise<void>): Promise<Server> {
   const server = createServer((req, res) => {

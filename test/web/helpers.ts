@@ -1,27 +1,14 @@
 // Browser and API helpers for the web suite: Chromium through playwright-core, users created
 // through the API, and pages signed in as them.
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { createStekClient, type StekClient, type UserView } from '../../src/client/index.ts';
+import { launchChromium } from '../../web/scripts/chromium.ts';
 
 export const appUrl = () => inject('appUrl');
 
 /** Debian's Chromium, headless, with nothing reaching beyond this machine. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+export const launchBrowser = launchChromium;
 
 export interface TestUser {
   user: UserView;

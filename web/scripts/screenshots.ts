@@ -5,12 +5,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { startSearchOrigin } from '../../origin-search/src/server.ts';
 import { startSolr } from '../../origin-search/solr/launcher.ts';
 import { ensureFirstAdmin } from '../../src/cli/commands/serve.ts';
 import { createStekClient, type StekClient } from '../../src/client/index.ts';
+import { launchChromium } from './chromium.ts';
 import { startPartykitDev } from '../../src/dev/partykit.ts';
 import { readNodeConfig } from '../../src/entry/config.ts';
 import { startNodeServer } from '../../src/entry/node.ts';
@@ -148,19 +149,7 @@ async function main() {
     const { annToken, question } = await seed(api.url, adminToken);
 
     say('taking screenshots…');
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     stops.push(() => browser.close());
     mkdirSync(outDir, { recursive: true });
 

@@ -1,6 +1,6 @@
 // One message: author, time, text (links clickable), edited/deleted state, reactions, the thread
 // summary, and the actions the caller may take on it. Also the pending (unconfirmed) form.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { MessageView } from '../../../src/client/index.ts';
 import { formatFullTime, formatTime, splitLinks } from '../lib/format.ts';
 import type { PendingMessage } from '../state/chat-store.ts';
@@ -51,7 +51,9 @@ function EditForm(props: {
 }) {
   const [text, setText] = useState(props.message.text);
   const area = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => {
+  // Before the first paint, not after: an effect runs a frame later and would move the caret
+  // under someone who has already selected the text to replace it.
+  useLayoutEffect(() => {
     const el = area.current;
     if (el) {
       el.focus();

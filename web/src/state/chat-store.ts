@@ -63,8 +63,14 @@ export function createChatStore(client: StekClient, me: UserView) {
     set({ users: Object.fromEntries(users.map((u) => [u.id, u])) });
   }
 
+  // Refreshes overlap (a timer, focus, a channel just made); only the newest one may land, or a
+  // slow older answer would drop a channel the user has just opened and unmount its composer.
+  let refreshesStarted = 0;
+
   async function refreshChannels() {
+    const ticket = ++refreshesStarted;
     const channels = await client.listChannels();
+    if (ticket !== refreshesStarted) return;
     set({ channels });
     const unnamed = channels.filter((c) => c.kind === 'dm' && !(c.id in core.state.dmNames));
     for (const dm of unnamed) {
