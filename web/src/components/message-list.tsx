@@ -4,7 +4,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatState, ChatStore } from '../state/chat-store.ts';
 import { bindMessageActions, moveMessageFocus, nameResolver } from './message-actions.ts';
-import { MessageItem, PendingItem } from './message-item.tsx';
+import { MessageRows } from './message-rows.tsx';
 
 export interface MessageListProps {
   store: ChatStore;
@@ -82,7 +82,6 @@ export function MessageList({ store, state, channelLabel }: MessageListProps) {
     return () => clearTimeout(timer);
   }, [state.focusMessageId, messages.length]);
 
-  const me = state.me;
   return (
     <div
       class="message-scroller"
@@ -100,29 +99,15 @@ export function MessageList({ store, state, channelLabel }: MessageListProps) {
         aria-label={`Messages in ${channelLabel}`}
         aria-busy={Boolean(timeline?.loading)}
       >
-        {messages.map((m, i) => (
-          <MessageItem
-            key={m.id}
-            message={m}
-            authorName={nameOf(m.authorId)}
-            mine={m.authorId === me.id}
-            meId={me.id}
-            editing={state.editingId === m.id}
-            highlighted={highlighted === m.id}
-            current={i === messages.length - 1}
-            nameOf={nameOf}
-            {...actions}
-          />
-        ))}
-        {pending.map((p) => (
-          <PendingItem
-            key={p.clientMsgId}
-            pending={p}
-            authorName={me.displayName || me.name}
-            onRetry={(id) => void store.retry(id)}
-            onDiscard={store.discard}
-          />
-        ))}
+        <MessageRows
+          messages={messages}
+          pending={pending}
+          state={state}
+          store={store}
+          actions={actions}
+          nameOf={nameOf}
+          highlighted={highlighted}
+        />
       </div>
       {timeline?.loading === 'initial' && <p class="loading">Loading…</p>}
       {timeline?.hasNewer && (

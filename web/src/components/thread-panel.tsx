@@ -3,7 +3,8 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatState, ChatStore } from '../state/chat-store.ts';
 import { Composer } from './composer.tsx';
 import { bindMessageActions, moveMessageFocus, nameResolver } from './message-actions.ts';
-import { MessageItem, PendingItem } from './message-item.tsx';
+import { MessageItem } from './message-item.tsx';
+import { MessageRows } from './message-rows.tsx';
 
 export function ThreadPanel({ store, state }: { store: ChatStore; state: ChatState }) {
   const thread = state.thread!;
@@ -74,29 +75,15 @@ export function ThreadPanel({ store, state }: { store: ChatStore; state: ChatSta
           </div>
         )}
         <div role="log" aria-label="Replies">
-          {thread.replies.map((m, i) => (
-            <MessageItem
-              key={m.id}
-              message={m}
-              authorName={nameOf(m.authorId)}
-              mine={m.authorId === me.id}
-              meId={me.id}
-              editing={state.editingId === m.id}
-              highlighted={highlighted === m.id}
-              current={i === thread.replies.length - 1}
-              nameOf={nameOf}
-              {...actions}
-            />
-          ))}
-          {pending.map((p) => (
-            <PendingItem
-              key={p.clientMsgId}
-              pending={p}
-              authorName={me.displayName || me.name}
-              onRetry={(id) => void store.retry(id)}
-              onDiscard={store.discard}
-            />
-          ))}
+          <MessageRows
+            messages={thread.replies}
+            pending={pending}
+            state={state}
+            store={store}
+            actions={actions}
+            nameOf={nameOf}
+            highlighted={highlighted}
+          />
         </div>
       </div>
       {channel?.isMember && root && !root.deleted && (
