@@ -300,6 +300,7 @@ describe('two people chatting in the browser', () => {
     await a.page.getByRole('button', { name: 'Start a direct conversation' }).click();
     await a.page.getByRole('button', { name: `Message ${bob.user.name}` }).click();
     await a.page.getByRole('heading', { level: 1, name: 'bob' }).waitFor();
+    await a.page.getByText('This is the start of bob.').waitFor();
     const dmComposer = a.page.getByRole('textbox', { name: 'Message bob' });
     await dmComposer.fill('psst');
     await dmComposer.press('Enter');

@@ -89,7 +89,10 @@ export function createWriteActions(deps: WriteActionsDeps) {
   async function send(text: string, threadId: string | null = null) {
     const channelId = core.state.activeId;
     if (!channelId || !text.trim()) return;
-    if (!threadId && core.state.timelines[channelId]?.hasNewer) await deps.loadLatest(channelId);
+    if (!threadId && core.state.timelines[channelId]?.hasNewer) {
+      // Back to the newest page so the message shows where it lands; failing that, send anyway.
+      await deps.loadLatest(channelId).catch(() => undefined);
+    }
     const pending: PendingMessage = {
       clientMsgId: createClientMsgId(),
       channelId,
