@@ -48,12 +48,21 @@ export async function serve(ctx: CommandContext): Promise<number> {
  */
 export async function start(ctx: CommandContext): Promise<number> {
   const { startLocalStack } = await import('../../dev/stack.ts');
+  // Listen before starting anything: Ctrl-C during start-up must still stop the services
+  // already running (they live in their own process groups and would outlive us).
+  let stopRequested: string | undefined;
+  const signalled = waitForSignal().then((signal) => (stopRequested = signal));
   ctx.out.say('starting the local stack…');
   const stack = await startLocalStack({
     env: { STEK_LOG: 'silent', ...process.env },
     edge: Boolean(ctx.flags.edge),
     say: (line) => (ctx.out.json ? process.stderr.write(`${line}\n`) : ctx.out.say(line)),
   });
+  if (stopRequested) {
+    ctx.out.say(`received ${stopRequested} while starting, stopping every service`);
+    await stack.stop();
+    return 0;
+  }
   const adminToken = await ensureFirstAdmin({ db: stack.db, now: Date.now });
   ctx.out.result(
     { services: stack.services, adminToken },
@@ -70,7 +79,7 @@ export async function start(ctx: CommandContext): Promise<number> {
         .filter((line) => line !== undefined)
         .join('\n'),
   );
-  const signal = await waitForSignal();
+  const signal = await signalled;
   ctx.out.say(`received ${signal}, stopping every service`);
   await stack.stop();
   ctx.out.say('stopped');
