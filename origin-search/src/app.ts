@@ -11,7 +11,13 @@ import {
   type IndexDocument,
   type OriginSearchResponse,
 } from '../../src/search/contract.ts';
-import { compileSearch, firstCursorMark, quoteValue } from './compile.ts';
+import {
+  compileFacets,
+  compileSearch,
+  defaultExactCountBound,
+  firstCursorMark,
+  quoteValue,
+} from './compile.ts';
 import { createCursorSigner } from './cursor.ts';
 import { SolrError, SolrUnavailableError, type SolrDoc, type SolrIndex } from './solr.ts';
 
@@ -25,6 +31,11 @@ export interface OriginAppOptions {
   log?: OriginLogFn;
   /** How soon an indexed document must be searchable; Solr soft-commits within this. */
   commitWithinMs?: number;
+  /**
+   * Matches are counted exactly up to this many, and facets are counted only for searches with
+   * at most this many matches (10,000 by default).
+   */
+  exactCountBound?: number;
 }
 
 /** A refusal in the origin's JSON envelope. */
@@ -106,6 +117,7 @@ export function createOriginApp(options: OriginAppOptions): Hono<OriginEnv> {
   if (!options.secret) throw new TypeError('createOriginApp needs a secret');
   const { solr, log } = options;
   const commitWithinMs = options.commitWithinMs ?? 500;
+  const exactCountBound = options.exactCountBound ?? defaultExactCountBound;
   const expectedSecret = digest(options.secret);
   const cursors = createCursorSigner(options.secret);
   const app = new Hono<OriginEnv>();
@@ -196,17 +208,30 @@ export function createOriginApp(options: OriginAppOptions): Hono<OriginEnv> {
     }
 
     const solrStarted = performance.now();
-    const result = await solr.select(compileSearch(request, mark));
-    // Where the time went, for profiling from the outside: the Solr round trip and Solr's own
-    // handler time (the rest of a request's latency is the origin and the network).
+    const result = await solr.select(compileSearch(request, mark, exactCountBound));
+    const found = result.response.numFound;
+    // Past the bound Solr skipped matches that could not reach the page: `numFound` is then
+    // only a lower bound, and the bound itself is the honest number to report.
+    const totalIsExact = result.response.numFoundExact !== false;
+    // Facets need every match, so they are a second request, made only when the match set is
+    // known to be small; a broader search says it has none counted.
+    const facetsCounted = mark === firstCursorMark && totalIsExact && found <= exactCountBound;
+    const facetResult =
+      facetsCounted && found > 0 ? await solr.select(compileFacets(request)) : null;
+    // Where the time went, for profiling from the outside: the Solr round trips and Solr's own
+    // handler time, both requests together (the rest is the origin and the network).
     const solrMs = performance.now() - solrStarted;
-    const qtime = result.responseHeader?.QTime;
+    const qtimes = [result, facetResult].map((r) => r?.responseHeader?.QTime);
+    const qtime = qtimes.every((t) => t === undefined)
+      ? undefined
+      : qtimes.reduce<number>((sum, t) => sum + (t ?? 0), 0);
     c.header(
       'Server-Timing',
-      `solr;dur=${solrMs.toFixed(1)}${typeof qtime === 'number' ? `, qtime;dur=${qtime}` : ''}`,
+      `solr;dur=${solrMs.toFixed(1)}${qtime === undefined ? '' : `, qtime;dur=${qtime}`}`,
     );
 
     const docs = result.response.docs;
+    const fields = facetResult?.facet_counts?.facet_fields;
     const body: OriginSearchResponse = {
       hits: docs.map((doc) => ({
         id: String(doc.id),
@@ -215,14 +240,16 @@ export function createOriginApp(options: OriginAppOptions): Hono<OriginEnv> {
         snippet: pickSnippet(result.highlighting?.[String(doc.id)]),
         score: typeof doc.score === 'number' ? doc.score : null,
       })),
-      total: result.response.numFound,
+      total: totalIsExact ? found : Math.min(found, exactCountBound),
+      totalIsExact,
       nextCursor:
         docs.length === request.limit && result.nextCursorMark && result.nextCursorMark !== mark
           ? cursors.sign(result.nextCursorMark, effectiveSort)
           : null,
+      facetsCounted,
       facets: {
-        channels: toFacets(result.facet_counts?.facet_fields?.channel_id),
-        authors: toFacets(result.facet_counts?.facet_fields?.author_id),
+        channels: toFacets(fields?.channel_id),
+        authors: toFacets(fields?.author_id),
       },
     };
     return c.json(body);

@@ -30,6 +30,21 @@ export function escapeTerm(value: string): string {
 const cjkRange = /[\u{1100}-\u{10FFFF}]/u;
 
 /**
+ * A prefix made of 1 to 15 ASCII letters and digits is looked up as one term in the edge-n-gram
+ * fields (`text_ident_prefix`, `text_cjk_prefix`): those hold the first 1 to 15 characters of
+ * exactly the tokens of `text_ident` and `text_cjk`, and for such a prefix the analysis of a
+ * prefix query (lowercasing, folding) changes nothing but case. Anything longer, or with other
+ * characters (where folding could change the length), is a prefix query as before.
+ */
+const gramPrefix = /^[A-Za-z0-9]{1,15}$/;
+
+/** The prefix query on the token fields: what the n-gram lookup stands in for. */
+function compilePrefixQuery(value: string): string {
+  const term = `${escapeTerm(value)}*`;
+  return `(text_ident:${term} OR text_cjk:${term})`;
+}
+
+/**
  * Where each kind of term is looked for (see the schema for what each field does). A word or
  * phrase with nothing in the CJK range skips `text_cjk`: that field then holds the same standard
  * tokens as `text`, only unstemmed, so every document it would match `text` matches already, and
@@ -37,12 +52,23 @@ const cjkRange = /[\u{1100}-\u{10FFFF}]/u;
  */
 function compileClause(clause: SearchClause): string {
   if (clause.kind === 'prefix') {
-    const term = `${escapeTerm(clause.value)}*`;
-    return `(text_ident:${term} OR text_cjk:${term})`;
+    if (!gramPrefix.test(clause.value)) return compilePrefixQuery(clause.value);
+    const gram = quoteValue(clause.value.toLowerCase());
+    return `(text_ident_prefix:${gram} OR text_cjk_prefix:${gram})`;
   }
   const quoted = quoteValue(clause.value);
   if (!cjkRange.test(clause.value)) return `(text:${quoted} OR text_ident:${quoted})`;
   return `(text:${quoted} OR text_ident:${quoted} OR text_cjk:${quoted})`;
+}
+
+/**
+ * The query the highlighter marks: the required clauses, with prefixes as prefix queries on the
+ * stored fields (the n-gram fields are not stored, and their grams are not the words to mark).
+ */
+function compileHighlightQuery(must: SearchClause[]): string {
+  return must
+    .map((c) => `+${c.kind === 'prefix' ? compilePrefixQuery(c.value) : compileClause(c)}`)
+    .join(' ');
 }
 
 /** `{!terms}` takes its values literally after the closing brace; ids hold no commas. */
@@ -77,12 +103,14 @@ const sorts = {
 export const firstCursorMark = '*';
 
 /**
- * Compiles a validated structured query into Solr parameters. Every value is quoted or escaped;
- * the readable-channel filter and the tombstone filter are always present. Facets are counted
- * for the first page only (`cursorMark` `*`): they cover every match, so a later page would
- * count the same again.
+ * Matches are counted exactly up to this many (by default). Past it Solr may skip documents that
+ * cannot reach the page (block-max WAND for relevance, the sort field's index for newest first),
+ * and the total it reports is only a lower bound.
  */
-export function compileSearch(request: OriginSearchRequest, cursorMark: string): SolrParams {
+export const defaultExactCountBound = 10_000;
+
+/** What {@link compileSearch} and {@link compileFacets} share: the query and its filters. */
+function compileMatch(request: OriginSearchRequest): { q: string; fq: string[] } {
   const must = request.must.map((c) => `+${compileClause(c)}`);
   const not = request.not.map((c) => `-${compileClause(c)}`);
   const q = must.length > 0 ? [...must, ...not].join(' ') : ['*:*', ...not].join(' ');
@@ -91,8 +119,24 @@ export function compileSearch(request: OriginSearchRequest, cursorMark: string):
     'deleted:false',
     ...compileFilters(request.filters),
   ];
-  const byScore = must.length > 0 && request.sort === 'relevance';
-  const facets = cursorMark === firstCursorMark;
+  return { q, fq };
+}
+
+/**
+ * Compiles a validated structured query into the Solr parameters of one page. Every value is
+ * quoted or escaped; the readable-channel filter and the tombstone filter are always present.
+ * The total is exact up to `exactCountBound` matches (Solr's `minExactCount`); beyond that
+ * `numFoundExact` is false. Facets are a separate request ({@link compileFacets}): counting
+ * them needs every match, which would undo the skipping.
+ */
+export function compileSearch(
+  request: OriginSearchRequest,
+  cursorMark: string,
+  exactCountBound = defaultExactCountBound,
+): SolrParams {
+  const { q, fq } = compileMatch(request);
+  const words = request.must.length > 0;
+  const byScore = words && request.sort === 'relevance';
   const params: SolrParams = {
     q,
     fq,
@@ -101,13 +145,14 @@ export function compileSearch(request: OriginSearchRequest, cursorMark: string):
     sort: byScore ? sorts.relevance : sorts.newest,
     rows: request.limit,
     cursorMark,
+    minExactCount: exactCountBound,
     // Asking for the score makes Solr compute it even when the sort does not need it.
     fl: byScore ? 'id,channel_id,author_id,score' : 'id,channel_id,author_id',
-    hl: must.length > 0,
+    hl: words,
     'json.nl': 'flat',
     wt: 'json',
   };
-  if (must.length > 0) {
+  if (words) {
     Object.assign(params, {
       'hl.method': 'unified',
       'hl.fl': 'text,text_ident,text_cjk',
@@ -116,14 +161,30 @@ export function compileSearch(request: OriginSearchRequest, cursorMark: string):
       'hl.tag.pre': markStart,
       'hl.tag.post': markEnd,
     });
-  }
-  if (facets) {
-    Object.assign(params, {
-      facet: true,
-      'facet.field': ['channel_id', 'author_id'],
-      'facet.mincount': 1,
-      'facet.limit': 20,
-    });
+    if (request.must.some((c) => c.kind === 'prefix')) {
+      params['hl.q'] = compileHighlightQuery(request.must);
+    }
   }
   return params;
+}
+
+/**
+ * The facet counts of a search: the top 20 channels and authors over all its matches. Only
+ * asked for when the first page said the match set is small (an exact total within the bound).
+ */
+export function compileFacets(request: OriginSearchRequest): SolrParams {
+  const { q, fq } = compileMatch(request);
+  return {
+    q,
+    fq,
+    defType: 'lucene',
+    'q.op': 'AND',
+    rows: 0,
+    facet: true,
+    'facet.field': ['channel_id', 'author_id'],
+    'facet.mincount': 1,
+    'facet.limit': 20,
+    'json.nl': 'flat',
+    wt: 'json',
+  };
 }

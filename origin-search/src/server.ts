@@ -11,6 +11,8 @@ export interface StartSearchOriginOptions {
   port?: number;
   host?: string;
   commitWithinMs?: number;
+  /** Exact totals and facets up to this many matches (see `OriginAppOptions`). */
+  exactCountBound?: number;
   /** Per Solr request. */
   solrTimeoutMs?: number;
   log?: OriginLogFn;
@@ -36,6 +38,7 @@ export async function startSearchOrigin(
     secret: options.secret,
     log: options.log,
     commitWithinMs: options.commitWithinMs,
+    exactCountBound: options.exactCountBound,
   });
   const host = options.host ?? '127.0.0.1';
   const server: ServerType = await new Promise((resolve, reject) => {

@@ -27,7 +27,8 @@ export interface SolrDoc {
 export interface SolrSelectResponse {
   /** QTime: milliseconds Solr spent inside the request handler. */
   responseHeader?: { QTime?: number };
-  response: { numFound: number; docs: SolrDoc[] };
+  /** `numFoundExact` is false when `minExactCount` let Solr stop counting: a lower bound. */
+  response: { numFound: number; numFoundExact?: boolean; docs: SolrDoc[] };
   nextCursorMark?: string;
   highlighting?: Record<string, Record<string, string[]>>;
   facet_counts?: { facet_fields?: Record<string, Array<string | number>> };

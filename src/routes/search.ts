@@ -24,8 +24,17 @@ const SearchPage = z
         snippet: z.string().openapi({ description: 'HTML: escaped text, hits in <mark>' }),
       }),
     ),
-    total: z.number().int(),
+    total: z.number().int().openapi({
+      description: 'how many messages match; at least this many when totalIsExact is false',
+    }),
+    totalIsExact: z.boolean().openapi({
+      description: 'false for a broad search: matches are counted exactly only up to 10,000',
+    }),
     nextCursor: z.string().nullable(),
+    facetsCounted: z.boolean().openapi({
+      description:
+        'whether facets were counted: on the first page of a search with an exact total of at most 10,000 matches',
+    }),
     facets: z.object({ channels: z.array(Facet), authors: z.array(Facet) }),
   })
   .openapi('SearchPage');

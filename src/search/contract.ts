@@ -64,8 +64,15 @@ export interface FacetCount {
 
 export interface OriginSearchResponse {
   hits: OriginSearchHit[];
+  /** How many messages match; when `totalIsExact` is false, at least this many. */
   total: number;
+  totalIsExact: boolean;
   nextCursor: string | null;
+  /**
+   * Whether `facets` were counted: on the first page of a search with an exact total within the
+   * origin's bound. Otherwise both lists are empty.
+   */
+  facetsCounted: boolean;
   facets: { channels: FacetCount[]; authors: FacetCount[] };
 }
 

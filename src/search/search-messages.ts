@@ -39,16 +39,22 @@ export interface NamedFacet {
 
 export interface SearchPage {
   results: SearchResult[];
-  /** How many messages match in all (before paging). */
+  /** How many messages match in all (before paging); at least this many unless `totalIsExact`. */
   total: number;
+  /** False for a broad search whose matches were counted only up to a bound. */
+  totalIsExact: boolean;
   nextCursor: string | null;
+  /** Whether `facets` were counted (first page, exact total within the bound). */
+  facetsCounted: boolean;
   facets: { channels: NamedFacet[]; authors: NamedFacet[] };
 }
 
 const emptyPage = (): SearchPage => ({
   results: [],
   total: 0,
+  totalIsExact: true,
   nextCursor: null,
+  facetsCounted: true,
   facets: { channels: [], authors: [] },
 });
 
@@ -201,7 +207,9 @@ export async function searchMessages(
   return {
     results,
     total: answer.total,
+    totalIsExact: answer.totalIsExact,
     nextCursor: answer.nextCursor,
+    facetsCounted: answer.facetsCounted,
     facets: {
       channels: answer.facets.channels.filter((f) => readableSet.has(f.id)).map(name(channelNames)),
       authors: answer.facets.authors.map(name(userNames)),

@@ -103,10 +103,13 @@ describe('GET /v1/search', () => {
     for (let i = 0; i < 3; i += 1) await t.post(bob, general.id, `${tag} m${i}`);
     await t.searchUntil(alice, tag, (r) => r.body.total === 3);
     const first = await t.search(alice, tag, { limit: '2' });
+    expect(first.body.totalIsExact).toBe(true);
+    expect(first.body.facetsCounted).toBe(true);
     expect(first.body.facets.channels).toEqual([{ id: general.id, name: general.name, count: 3 }]);
     expect(first.body.facets.authors).toEqual([{ id: bob.id, name: bob.name, count: 3 }]);
     const second = await t.search(alice, tag, { limit: '2', cursor: first.body.nextCursor });
     expect(resultIds(second)).toHaveLength(1);
+    expect(second.body.facetsCounted).toBe(false);
     expect(second.body.facets).toEqual({ channels: [], authors: [] });
   });
 
