@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { authenticate } from './chat/users.ts';
 import { ApiError } from './lib/errors.ts';
+import { mayHaveBody, readBodyOf } from './lib/request-body.ts';
 import { registerChannelRoutes } from './routes/channels.ts';
 import type { App, AppDeps, AppEnv } from './routes/env.ts';
 import { createErrorHandler, validationError } from './routes/errors.ts';
@@ -87,14 +88,27 @@ export function createApp(deps: AppDeps): App {
   const handleError = createErrorHandler(deps.log);
 
   app.use(requestContext(deps.log));
-  app.use(
-    bodyLimit({
-      maxSize: deps.bodyLimitBytes ?? defaultBodyLimitBytes,
-      onError: () => {
-        throw new ApiError(413, 'payload_too_large', 'the request body is too large');
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: deps.bodyLimitBytes ?? defaultBodyLimitBytes,
+    onError: () => {
+      throw new ApiError(413, 'payload_too_large', 'the request body is too large');
+    },
+  });
+  app.use(async function takeRequestBody(c, next) {
+    if (!mayHaveBody(c.req.raw)) return next();
+    const read = readBodyOf(c.req.raw);
+    if (!read) return limitBody(c, next);
+    // The entry read the body and held it to the limit. Hono keeps a read body as promises by
+    // kind; `json()` parses the text, `arrayBuffer()` (the idempotency hash) gets a copy of the
+    // bytes, and the request's own stream is never built.
+    const { bytes, text } = read;
+    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    Object.assign(c.req.bodyCache, {
+      text: Promise.resolve(text),
+      arrayBuffer: Promise.resolve(buffer),
+    });
+    return next();
+  });
   registerHealthRoute(app, deps);
 
   const v1 = createRouter();

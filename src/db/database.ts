@@ -24,6 +24,11 @@ export interface DatabaseOptions {
   client: Client;
   /** How many queued write jobs may share one commit. */
   maxGroupSize?: number;
+  /**
+   * Waited for before a commit starts on an idle queue, so writes arriving in the same turn of
+   * the event loop share it (Node: `setImmediate`). Without it a write starts at once.
+   */
+  gather?: () => Promise<void>;
 }
 
 interface QueuedJob {
@@ -73,6 +78,7 @@ export function createDatabase(options: DatabaseOptions): Database {
   }
 
   async function drain(): Promise<void> {
+    await options.gather?.();
     while (queue.length > 0) await runGroup(queue.splice(0, maxGroupSize));
     draining = undefined;
   }

@@ -51,7 +51,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   } finally {
     migrator.close();
   }
-  return createDatabase({ client: createLocalClient({ path: options.url.slice('file:'.length) }) });
+  return createDatabase({
+    client: createLocalClient({ path: options.url.slice('file:'.length) }),
+    // Requests whose bodies arrived in the same turn of the event loop share one commit.
+    gather: () => new Promise((resolve) => setImmediate(resolve)),
+  });
 }
 
 /** Applies the pending migrations; returns nothing, and is a no-op when none are pending. */

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { serve, type HttpBindings, type Http2Bindings, type ServerType } from '@hono/node-server';
 import { createApp, defaultBodyLimitBytes, type AppDeps } from '../app.ts';
-import { fetchDrainingRefusedBodies } from '../lib/request-body.ts';
+import { attachReadBody, fetchDrainingRefusedBodies } from '../lib/request-body.ts';
 import type { Database } from '../db/database.ts';
 import { openDatabase } from '../db/node.ts';
 import type { ChannelEvent } from '../chat/events.ts';
@@ -11,6 +11,7 @@ import { createSearchIndexer, createSearchNudge } from '../search/indexer.ts';
 import { createSearchOriginClient } from '../search/origin-client.ts';
 import type { NodeConfig } from './config.ts';
 import { createKvDeps } from './kv.ts';
+import { readDeclaredJsonBody } from './node-body.ts';
 import { authenticate } from '../chat/users.ts';
 
 export interface NodeServer {
@@ -129,8 +130,16 @@ export async function startNodeServer(options: StartNodeServerOptions): Promise<
   const app = createApp(deps);
   const server: ServerType = await new Promise((resolveServer, reject) => {
     const limit = deps.bodyLimitBytes ?? defaultBodyLimitBytes;
-    const fetch = (request: Request, env: unknown) =>
-      fetchDrainingRefusedBodies((sized) => app.fetch(sized, env), request, limit);
+    const fetch = async (request: Request, env: HttpBindings | Http2Bindings) => {
+      const reading = readDeclaredJsonBody(env.incoming, limit);
+      if (reading) {
+        const bytes = await reading.catch(() => undefined);
+        // A client that left mid-body gets no answer; there is no one to give it to.
+        if (!bytes) return new Response(null, { status: 400 });
+        return app.fetch(attachReadBody(request, bytes), env);
+      }
+      return fetchDrainingRefusedBodies((sized) => app.fetch(sized, env), request, limit);
+    };
     const s = serve({ fetch, port: config.port, hostname: config.host }, () => resolveServer(s));
     s.once('error', reject);
   });

@@ -19,13 +19,43 @@ async function discard(reader: ReadableStreamDefaultReader<Uint8Array>, seen = 0
   }
 }
 
+/** Whether a request can carry a body at all: fetch gives GET and HEAD none. */
+export function mayHaveBody(request: Request): boolean {
+  return request.method !== 'GET' && request.method !== 'HEAD';
+}
+
+/** A request body an entry has already read in full: its bytes and their UTF-8 text. */
+export interface ReadBody {
+  bytes: Uint8Array;
+  text: string;
+}
+
+const readBodyKey = Symbol('stek.readBody');
+
+/**
+ * Marks `request` as one whose body the entry has read already (and checked against the body
+ * limit), so the app takes the body from here instead of the request's stream.
+ */
+export function attachReadBody(request: Request, bytes: Uint8Array): Request {
+  // Decoding as fetch's `text()` does: UTF-8, a leading byte-order mark dropped.
+  const body: ReadBody = { bytes, text: new TextDecoder().decode(bytes) };
+  return Object.assign(request, { [readBodyKey]: body });
+}
+
+/** The body an entry attached with `attachReadBody`, if any. */
+export function readBodyOf(request: Request): ReadBody | undefined {
+  return (request as Request & { [readBodyKey]?: ReadBody })[readBodyKey];
+}
+
 /**
  * A body without a declared length (chunked) is read here up to one byte past the limit, so an
  * oversized one can be drained before the app refuses it; the app gets the bytes read so far
  * and applies its own limit to them as usual.
  */
 export async function bufferUnsizedBody(request: Request, limit: number): Promise<Request> {
-  if (!request.body || request.headers.has('content-length')) return request;
+  // Headers first: on Node, touching `body` builds a full Request with a web stream.
+  if (!mayHaveBody(request) || request.headers.has('content-length') || !request.body)
+    return request;
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -58,9 +88,10 @@ export async function fetchDrainingRefusedBodies(
   request: Request,
   limit: number,
 ): Promise<Response> {
+  if (readBodyOf(request)) return handle(request);
   const sized = await bufferUnsizedBody(request, limit);
   const response = await handle(sized);
-  if (sized.body && !sized.bodyUsed) {
+  if (mayHaveBody(sized) && sized.body && !sized.bodyUsed) {
     await discard(sized.body.getReader());
   }
   return response;

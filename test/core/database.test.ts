@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.ts';
+import { createDatabase, type Database } from '../../src/db/database.ts';
+import { createLocalClient } from '../../src/db/local-client.ts';
 import { openDatabase } from '../../src/db/node.ts';
 import { makeTempDir } from '../helpers/app.ts';
 
@@ -39,6 +40,36 @@ describe('the write queue', () => {
       'rejected',
     ]);
     expect(await values()).toEqual(['a', 'c']);
+  });
+
+  it('gives writes that arrive in one turn of the event loop one commit, after their reads', async () => {
+    const client = createLocalClient({ path: join(temp.dir, 'x.db') });
+    let transactions = 0;
+    const counted = Object.assign(Object.create(client), {
+      transaction: (mode: 'write') => (transactions++, client.transaction(mode)),
+    });
+    const open = (gather?: () => Promise<void>) => createDatabase({ client: counted, gather });
+    // Like requests whose bodies came in together: each in a callback of its own, reading
+    // first and then writing.
+    const burst = (target: Database, tag: string) =>
+      Promise.all(
+        Array.from({ length: 20 }, async (_, i) => {
+          await new Promise((resolve) => setImmediate(resolve));
+          await target.read.all(sql`select count(*) from t`);
+          await target.write((tx) => tx.run(sql`insert into t values (${`${tag}${i}`})`));
+        }),
+      );
+
+    const gathered = open(() => new Promise((resolve) => setImmediate(resolve)));
+    await burst(gathered, 'g');
+    expect(transactions).toBe(1);
+
+    transactions = 0;
+    // Without gathering, each callback's write commits before the next callback runs.
+    await burst(open(), 'n');
+    expect(transactions).toBe(20);
+    expect(await values()).toHaveLength(40);
+    client.close();
   });
 
   it('runs many concurrent writes without SQLITE_BUSY, all landing', async () => {

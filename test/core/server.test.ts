@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, issueToken } from '../../src/chat/users.ts';
 import { readNodeConfig } from '../../src/entry/config.ts';
@@ -100,5 +101,98 @@ describe('the Node server on a real port', () => {
     expect(attempts.filter((r) => r.status === 201)).toHaveLength(1);
     expect(attempts.filter((r) => r.status === 200)).toHaveLength(19);
     expect(new Set(attempts.map((r) => r.body.id)).size).toBe(1);
+  });
+});
+
+describe('request bodies read straight from the Node stream', () => {
+  async function post(path: string, body: Uint8Array | string, headers: Record<string, string>) {
+    const res = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice}`, ...headers },
+      body,
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  }
+
+  it('decodes JSON as fetch does: UTF-8, a leading byte-order mark dropped', async () => {
+    const ch = (await api(alice, 'POST', '/v1/channels', { name: 'bodies' })).body;
+    const json = new TextEncoder().encode(JSON.stringify({ text: 'grüße 🎉' }));
+    const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...json]);
+    const res = await post(`/v1/channels/${ch.id}/messages`, withBom, {
+      'content-type': 'application/json; charset=utf-8',
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.text).toBe('grüße 🎉');
+  });
+
+  it('refuses malformed JSON and other media types in the error envelope', async () => {
+    const ch = (await api(alice, 'POST', '/v1/channels', { name: 'bodies-bad' })).body;
+    const path = `/v1/channels/${ch.id}/messages`;
+    const malformed = await post(path, '{"text": ', { 'content-type': 'application/json' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.code).toBe('invalid_json');
+    const text = await post(path, 'hello', { 'content-type': 'text/plain' });
+    expect(text.status).toBe(415);
+    expect(text.body.error.code).toBe('unsupported_media_type');
+    const page = await api(alice, 'GET', `${path}?limit=5`);
+    expect(page.body.messages).toEqual([]);
+  });
+
+  it('keeps serving after a client leaves in the middle of a body', async () => {
+    const ch = (await api(alice, 'POST', '/v1/channels', { name: 'bodies-cut' })).body;
+    const { port } = new URL(server.url);
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(
+          `POST /v1/channels/${ch.id}/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
+            `Authorization: Bearer ${alice}\r\nContent-Type: application/json\r\n` +
+            `Content-Length: 100\r\n\r\n{"text": "cut`,
+          () => setTimeout(() => (socket.destroy(), resolve()), 50),
+        );
+      });
+      socket.once('error', reject);
+    });
+    const after = await api(alice, 'POST', `/v1/channels/${ch.id}/messages`, { text: 'whole' });
+    expect(after.status).toBe(201);
+    const page = await api(alice, 'GET', `/v1/channels/${ch.id}/messages?limit=5`);
+    expect(page.body.messages.map((m: { text: string }) => m.text)).toEqual(['whole']);
+  });
+
+  it('hashes the body for Idempotency-Key: a replay matches, another body is refused', async () => {
+    const kvTemp = makeTempDir();
+    const config = readNodeConfig({
+      PORT: '0',
+      STEK_DATA_DIR: join(kvTemp.dir, 'data'),
+      STEK_LOG: 'silent',
+      STEK_KV: 'memory',
+    });
+    const kvServer = await startNodeServer({ config });
+    try {
+      const chat = { db: kvServer.db, now: Date.now };
+      const token = (await issueToken(chat, (await createUser(chat, { name: 'carol' })).id)).token;
+      const send = async (body: unknown) => {
+        const res = await fetch(`${kvServer.url}/v1/channels`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            'idempotency-key': 'make-it-once',
+          },
+          body: JSON.stringify(body),
+        });
+        return { status: res.status, body: (await res.json()) as any };
+      };
+      const first = await send({ name: 'once' });
+      const replay = await send({ name: 'once' });
+      const other = await send({ name: 'twice' });
+      expect(first.status).toBe(201);
+      expect(replay.status).toBe(201);
+      expect(replay.body.id).toBe(first.body.id);
+      expect(other.status).toBe(422);
+      expect(other.body.error.code).toBe('idempotency_key_reused');
+    } finally {
+      await kvServer.close();
+      kvTemp.remove();
+    }
   });
 });

@@ -3,13 +3,11 @@ import type { Database, Tx } from '../../db/database.ts';
 import { events, messages, reactions } from '../../db/schema.ts';
 import { reserveSeqs } from '../../chat/events.ts';
 import { toMessageView } from '../../chat/views.ts';
+import { newId } from '../../lib/ids.ts';
 import { chunkArray, insertInBatches, maxInListSize } from './batch.ts';
-import { createIdMaker } from './ids.ts';
 import type { PlannedMessage } from './plan-messages.ts';
 import { emptyCounts, type ImportCounts } from './summary.ts';
 import type { KnownUser } from './users.ts';
-
-const makeId = createIdMaker();
 
 type MessageRow = typeof messages.$inferSelect;
 type EventRow = typeof events.$inferInsert;
@@ -218,7 +216,7 @@ export async function writeMessageChunk(
       // A reply whose root is missing from the export stands on its own.
       const threadId = root ? (root.threadId ?? root.id) : null;
       const row: MessageRow = {
-        id: makeId('msg', planned.createdAt),
+        id: newId('msg', planned.createdAt),
         channelId: writer.channelId,
         seq: 0,
         authorId,

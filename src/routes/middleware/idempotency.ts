@@ -192,7 +192,7 @@ export function idempotency(options: IdempotencyOptions): MiddlewareHandler<AppE
 
     const scope = JSON.stringify([identity, c.req.method, c.req.path, key]);
     const storeKey = `${keyPrefix}:${await hashHex(new TextEncoder().encode(scope))}`;
-    const bodyHash = await hashHex(await c.req.raw.clone().arrayBuffer());
+    const bodyHash = await hashHex(await c.req.arrayBuffer());
     const lock = JSON.stringify({ state: 'in_flight', bodyHash } satisfies InFlight);
 
     // Take the lock, or learn what holds the key. Two rounds: the holder may finish with a
