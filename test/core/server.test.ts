@@ -105,7 +105,11 @@ describe('the Node server on a real port', () => {
 });
 
 describe('request bodies read straight from the Node stream', () => {
-  async function post(path: string, body: Uint8Array | string, headers: Record<string, string>) {
+  async function post(
+    path: string,
+    body: Uint8Array<ArrayBuffer> | string,
+    headers: Record<string, string>,
+  ) {
     const res = await fetch(`${server.url}${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${alice}`, ...headers },
@@ -180,7 +184,11 @@ describe('request bodies read straight from the Node stream', () => {
           },
           body: JSON.stringify(body),
         });
-        return { status: res.status, body: (await res.json()) as any };
+        return {
+          status: res.status,
+          requestId: res.headers.get('x-request-id'),
+          body: (await res.json()) as any,
+        };
       };
       const first = await send({ name: 'once' });
       const replay = await send({ name: 'once' });
@@ -188,6 +196,9 @@ describe('request bodies read straight from the Node stream', () => {
       expect(first.status).toBe(201);
       expect(replay.status).toBe(201);
       expect(replay.body.id).toBe(first.body.id);
+      // The replay is a stored response rebuilt, under the new request's own id.
+      expect(replay.requestId).toMatch(/^req_/);
+      expect(replay.requestId).not.toBe(first.requestId);
       expect(other.status).toBe(422);
       expect(other.body.error.code).toBe('idempotency_key_reused');
     } finally {

@@ -4,6 +4,7 @@ import { KvUnavailableError } from '../../kv/kv-unavailable-error.ts';
 import { assertRateLimitRule, type KvStore, type RateLimitRule } from '../../kv/kv-store.ts';
 import { ApiError } from '../../lib/errors.ts';
 import type { AppEnv } from '../env.ts';
+import { nextWithHeaders } from './response-headers.ts';
 
 /** The groups of routes that share a budget. */
 export type RouteClass = 'post' | 'read' | 'search' | 'auth';
@@ -101,7 +102,6 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
       );
     }
 
-    await next();
-    for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    await nextWithHeaders(c, next, headers);
   };
 }

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { randomBase32 } from '../../lib/ids.ts';
+import { nextWithHeaders } from './response-headers.ts';
 import type { AppEnv, LogFn } from '../env.ts';
 
 const incomingId = /^[A-Za-z0-9._-]{1,128}$/;
@@ -14,8 +15,7 @@ export function requestContext(log?: LogFn): MiddlewareHandler<AppEnv> {
     const requestId = given && incomingId.test(given) ? given : `req_${randomBase32(16)}`;
     c.set('requestId', requestId);
     const started = performance.now();
-    await next();
-    c.header('X-Request-Id', requestId);
+    await nextWithHeaders(c, next, { 'X-Request-Id': requestId });
     log?.({
       level: 'info',
       msg: 'request',
