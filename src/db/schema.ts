@@ -100,7 +100,12 @@ export const messages = sqliteTable(
     uniqueIndex('messages_author_client_msg')
       .on(t.authorId, t.clientMsgId)
       .where(sql`client_msg_id is not null`),
-    index('messages_thread').on(t.threadId, t.seq),
+    // Replies only: a top-level history read must go by `messages_channel_seq`. Holding the
+    // top-level messages too, this index led SQLite to page a channel's history by walking the
+    // top-level messages of every channel in the seq range.
+    index('messages_thread_replies')
+      .on(t.threadId, t.seq)
+      .where(sql`thread_id is not null`),
   ],
 );
 

@@ -1,10 +1,12 @@
 import { join } from 'node:path';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { readQuery } from '../../src/chat/read-queries.ts';
+import { messages } from '../../src/db/schema.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../src/db/database.ts';
 import { createLocalClient } from '../../src/db/local-client.ts';
 import { openDatabase } from '../../src/db/node.ts';
-import { makeTempDir } from '../helpers/app.ts';
+import { countCommittedMigrations, makeTempDir } from '../helpers/app.ts';
 
 let temp: ReturnType<typeof makeTempDir>;
 let db: Database;
@@ -87,7 +89,26 @@ describe('the write queue', () => {
     const rows = await db.read.all<{ n: number }>(
       sql`select count(*) as n from __drizzle_migrations`,
     );
-    expect(Number(rows[0]!.n)).toBe(1);
+    expect(Number(rows[0]!.n)).toBe(countCommittedMigrations());
     expect(await values()).toEqual([]);
+  });
+});
+
+describe('the query plans of the hot reads', () => {
+  const plan = async (query: string) =>
+    (await db.read.all<{ detail: string }>(sql.raw(`explain query plan ${query}`)))
+      .map((row) => row.detail)
+      .join('; ');
+
+  it('pages a channel by its own (channel, seq) index, never by walking other channels', async () => {
+    for (const name of ['historyBack', 'historyForward'] as const) {
+      const query = readQuery(db.read, name).getQuery().sql;
+      expect(await plan(query)).toMatch(/USING INDEX messages_channel_seq \(channel_id=\? AND seq/);
+    }
+  });
+
+  it('reads a thread by the replies index', async () => {
+    const replies = db.read.select().from(messages).where(eq(messages.threadId, 'root')).toSQL();
+    expect(await plan(replies.sql)).toMatch(/USING INDEX messages_thread_replies \(thread_id=\?/);
   });
 });

@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type AppDeps } from '../../src/app.ts';
 import type { ChatContext } from '../../src/chat/context.ts';
 import { createUser, issueToken } from '../../src/chat/users.ts';
 import type { Database } from '../../src/db/database.ts';
-import { openDatabase } from '../../src/db/node.ts';
+import { migrationsFolder, openDatabase } from '../../src/db/node.ts';
 
 export interface TestUser {
   id: string;
@@ -75,4 +75,10 @@ export async function createTestApp(extra: Partial<AppDeps> = {}): Promise<TestA
       temp.remove();
     },
   };
+}
+
+/** How many migrations the repository holds (drizzle-kit's journal). */
+export function countCommittedMigrations(): number {
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8'));
+  return (journal as { entries: unknown[] }).entries.length;
 }
