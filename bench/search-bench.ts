@@ -10,13 +10,15 @@
  *   SEARCH_BENCH_DIR      keep the Solr home (and index) here; a later run with the same or a
  *                         smaller message count skips bulk indexing
  *   SEARCH_BENCH_HEAP     Solr heap (4g)
+ *   SEARCH_BENCH_JVM_ARGS more JVM options for Solr, space-separated
+ *   SEARCH_BENCH_SOLR_CONNECTIONS  the origin's connections to Solr (its default, 16)
  *   SEARCH_BENCH_REPEATS  how many times each query measurement runs (2)
  *   SEARCH_BENCH_INDEX_ONLY=1  stop after bulk indexing (to fill a kept index)
  *   SOLR_URL              use a running Solr instead of starting one
  *
  * Prints a Markdown summary on stdout, progress on stderr.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startSolr } from '../origin-search/solr/launcher.ts';
@@ -32,6 +34,7 @@ import { parseSearchQuery } from '../src/search/query.ts';
 const total = Number(process.argv[2] ?? 200_000);
 const keepDir = process.env.SEARCH_BENCH_DIR || undefined;
 const heap = process.env.SEARCH_BENCH_HEAP ?? '4g';
+const jvmArgs = (process.env.SEARCH_BENCH_JVM_ARGS ?? '').split(' ').filter(Boolean);
 const repeats = Number(process.env.SEARCH_BENCH_REPEATS ?? 2);
 const batchSize = 2000;
 const writers = 2;
@@ -216,14 +219,28 @@ async function main(): Promise<void> {
   const f = (n: number) => n.toFixed(1);
 
   const solr = process.env.SOLR_URL
-    ? { url: process.env.SOLR_URL, stop: async () => {} }
-    : await startSolr({ port: 0, heap, dataDir: keepDir, onProgress: log });
+    ? { url: process.env.SOLR_URL, pid: undefined, stop: async () => {} }
+    : await startSolr({ port: 0, heap, dataDir: keepDir, jvmArgs, onProgress: log });
+  /** CPU milliseconds used so far by Solr's JVM (utime + stime, 100 ticks a second). */
+  const solrCpuMs = (): number => {
+    if (solr.pid === undefined) return NaN;
+    const fields = readFileSync(`/proc/${solr.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  };
+  /** CPU milliseconds used so far by this process: the clients and the origin. */
+  const ownCpuMs = (): number => {
+    const usage = process.cpuUsage();
+    return (usage.user + usage.system) / 1000;
+  };
   const secret = `bench-${crypto.randomUUID()}`;
   const originServer = await startSearchOrigin({
     solrUrl: solr.url,
     secret,
     port: 0,
     commitWithinMs,
+    solrConnections: process.env.SEARCH_BENCH_SOLR_CONNECTIONS
+      ? Number(process.env.SEARCH_BENCH_SOLR_CONNECTIONS)
+      : undefined,
     // A cold JVM on a busy machine can take seconds for the first large batch.
     solrTimeoutMs: 30_000,
   });
@@ -271,7 +288,7 @@ async function main(): Promise<void> {
     emit(
       `## Run of ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${total.toLocaleString('en')} messages`,
       '',
-      `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB; Solr heap ${heap}; commitWithin ${commitWithinMs} ms.`,
+      `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB; Solr heap ${heap}${jvmArgs.length > 0 ? ` (${jvmArgs.join(' ')})` : ''}; commitWithin ${commitWithinMs} ms.`,
       '',
     );
 
@@ -321,8 +338,8 @@ async function main(): Promise<void> {
     // filter cache the way a running system would be warm.
     const fixed = fixedMix();
     const summary: string[] = [
-      '| mix | clients | run | requests | p50 ms | p99 ms | Solr QTime p50 / p99 | Solr round trip p50 / p99 | load before → after |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+      '| mix | clients | run | requests | p50 ms | p99 ms | Solr QTime p50 / p99 | Solr round trip p50 / p99 | CPU ms per request: Solr / origin + clients | load before → after |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ];
     const perKindRows: string[] = [];
     for (let run = 1; run <= repeats; run += 1) {
@@ -336,21 +353,26 @@ async function main(): Promise<void> {
           await runClients(mix === 'fixed' ? fixed : variedMix(40, 99), 2);
           const loadBefore = load();
           log(`queries: ${mix} mix, ${clients} clients, run ${run}…`);
+          const cpuBefore = { solr: solrCpuMs(), own: ownCpuMs() };
           const timings = await runClients(jobs, clients);
+          const cpu = {
+            solr: (solrCpuMs() - cpuBefore.solr) / timings.length,
+            own: (ownCpuMs() - cpuBefore.own) / timings.length,
+          };
           const wall = summarize(timings.map((t) => t.wall));
           const qtime = summarize(timings.map((t) => t.qtime));
           const solrRt = summarize(timings.map((t) => t.solr));
           summary.push(
-            `| ${mix} | ${clients} | ${run} | ${wall.n} | ${f(wall.p50)} | ${f(wall.p99)} | ${f(qtime.p50)} / ${f(qtime.p99)} | ${f(solrRt.p50)} / ${f(solrRt.p99)} | ${loadBefore} → ${load()} |`,
+            `| ${mix} | ${clients} | ${run} | ${wall.n} | ${f(wall.p50)} | ${f(wall.p99)} | ${f(qtime.p50)} / ${f(qtime.p99)} | ${f(solrRt.p50)} / ${f(solrRt.p99)} | ${f(cpu.solr)} / ${f(cpu.own)} | ${loadBefore} → ${load()} |`,
           );
-          if (run === 1 && mix === 'varied') {
+          if (run === 1) {
             const kinds = [...new Set(timings.map((t) => t.kind))];
             for (const kind of kinds) {
               const of = timings.filter((t) => t.kind === kind);
               const w = summarize(of.map((t) => t.wall));
               const q = summarize(of.map((t) => t.qtime));
               perKindRows.push(
-                `| ${clients} | ${kind} | ${w.n} | ${f(w.p50)} | ${f(w.p99)} | ${f(q.p50)} / ${f(q.p99)} |`,
+                `| ${mix} | ${clients} | ${kind} | ${w.n} | ${f(w.p50)} | ${f(w.p99)} | ${f(q.p50)} / ${f(q.p99)} |`,
               );
             }
           }
@@ -362,10 +384,10 @@ async function main(): Promise<void> {
       '',
       ...summary,
       '',
-      'Per query kind, varied mix, run 1:',
+      'Per query kind, run 1:',
       '',
-      '| clients | kind | requests | p50 ms | p99 ms | Solr QTime p50 / p99 |',
-      '|---:|---|---:|---:|---:|---:|',
+      '| mix | clients | kind | requests | p50 ms | p99 ms | Solr QTime p50 / p99 |',
+      '|---|---:|---|---:|---:|---:|---:|',
       ...perKindRows,
       '',
     );

@@ -33,6 +33,8 @@ export interface StartSolrOptions {
   dataDir?: string;
   /** JVM heap, as for -Xmx; 1g by default. */
   heap?: string;
+  /** More JVM options (GC settings, say), before the class path. */
+  jvmArgs?: string[];
   /** Progress lines (classpath build, start-up). Silent by default. */
   onProgress?: (line: string) => void;
   /** How long to wait for Solr to serve, in ms. */
@@ -44,6 +46,8 @@ export interface RunningSolr {
   url: string;
   port: number;
   core: string;
+  /** The JVM's process id (for reading its CPU time). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -120,6 +124,7 @@ export async function startSolr(options: StartSolrOptions = {}): Promise<Running
     'java',
     [
       `-Xmx${options.heap ?? '1g'}`,
+      ...(options.jvmArgs ?? []),
       '-Djetty.testMode=true',
       `-Dsolr.solr.home=${home}`,
       '-Dsolr.log.dir=' + join(home, 'logs'),
@@ -174,6 +179,7 @@ export async function startSolr(options: StartSolrOptions = {}): Promise<Running
     url: `http://127.0.0.1:${port}/solr`,
     port,
     core: solrCore,
+    pid: child.pid!,
     stop() {
       stopping ??= (async () => {
         killGroup(child, 'SIGTERM');

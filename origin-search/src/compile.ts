@@ -156,6 +156,10 @@ export function compileSearch(
     Object.assign(params, {
       'hl.method': 'unified',
       'hl.fl': 'text,text_ident,text_cjk',
+      // Each field marks only what was looked for in it, term by term (a phrase's words are
+      // marked one by one): about half the highlighting time of the defaults at 1M messages.
+      'hl.requireFieldMatch': true,
+      'hl.weightMatches': false,
       'hl.snippets': 1,
       'hl.fragsize': 200,
       'hl.tag.pre': markStart,

@@ -13,6 +13,8 @@ export interface StartSearchOriginOptions {
   commitWithinMs?: number;
   /** Exact totals and facets up to this many matches (see `OriginAppOptions`). */
   exactCountBound?: number;
+  /** Connections to Solr at most (16 by default); more searches wait in the origin. */
+  solrConnections?: number;
   /** Per Solr request. */
   solrTimeoutMs?: number;
   log?: OriginLogFn;
@@ -32,6 +34,7 @@ export async function startSearchOrigin(
     url: options.solrUrl,
     core: options.solrCore ?? 'messages',
     timeoutMs: options.solrTimeoutMs,
+    maxSockets: options.solrConnections,
   });
   const app = createOriginApp({
     solr,
