@@ -1,6 +1,7 @@
 import type { Client, ResultSet } from '@libsql/client';
 // The web build of the driver: given a client it never opens one itself, so it bundles for workerd.
 import { drizzle } from 'drizzle-orm/libsql/web';
+import { sql } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import * as schema from './schema.ts';
 
@@ -31,6 +32,12 @@ export interface DatabaseOptions {
   gather?: () => Promise<void>;
 }
 
+const savepoint = {
+  open: sql.raw('savepoint write_job'),
+  release: sql.raw('release write_job'),
+  rollback: sql.raw('rollback to write_job'),
+};
+
 interface QueuedJob {
   run: (tx: Tx) => Promise<unknown>;
   resolve: (value: unknown) => void;
@@ -60,11 +67,17 @@ export function createDatabase(options: DatabaseOptions): Database {
           return;
         }
         for (const job of group) {
+          // Each job in its own savepoint, so a failing job undoes only its own changes. Plain
+          // statements on the shared transaction: a nested drizzle transaction per job built a
+          // whole database object each time.
+          await outer.run(savepoint.open);
           try {
-            // A nested transaction is a savepoint: a failing job undoes only its own changes.
-            const value = await outer.transaction((tx) => job.run(tx));
+            const value = await job.run(outer);
+            await outer.run(savepoint.release);
             settled.push(() => job.resolve(value));
           } catch (err) {
+            await outer.run(savepoint.rollback);
+            await outer.run(savepoint.release);
             settled.push(() => job.reject(err));
           }
         }

@@ -65,6 +65,8 @@ function resultSet(
 
 interface Prepared {
   stmt: Statement;
+  /** Whether it returns rows (asked of the binding once: each ask is a native call). */
+  reader: boolean;
   columns: string[];
   types: string[];
   /** A statement that returns rows and writes (`… RETURNING`). */
@@ -99,15 +101,15 @@ class Connection {
       return entry;
     }
     const stmt = this.db.prepare(sql);
-    const cols = stmt.reader
-      ? (stmt.columns() as Array<{ name: string; type: string | null }>)
-      : [];
-    if (stmt.reader) stmt.raw(true);
+    const reader = stmt.reader;
+    const cols = reader ? (stmt.columns() as Array<{ name: string; type: string | null }>) : [];
+    if (reader) stmt.raw(true);
     entry = {
       stmt,
+      reader,
       columns: cols.map((c) => c.name),
       types: cols.map((c) => c.type ?? ''),
-      returnsAndWrites: stmt.reader && /\breturning\b/i.test(sql),
+      returnsAndWrites: reader && /\breturning\b/i.test(sql),
     };
     this.cache.set(sql, entry);
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
@@ -116,9 +118,9 @@ class Connection {
 
   execute(stmt: InStatement, args?: InArgs): ResultSet {
     const { sql, args: given } = normalize(stmt, args);
-    const { stmt: prepared, columns, types, returnsAndWrites } = this.prepared(sql);
+    const { stmt: prepared, reader, columns, types, returnsAndWrites } = this.prepared(sql);
     const bound = toArgs(given);
-    if (!prepared.reader) {
+    if (!reader) {
       const info = prepared.run(bound) as { changes: number; lastInsertRowid: number | bigint };
       return resultSet([], [], [], info.changes, BigInt(info.lastInsertRowid));
     }
