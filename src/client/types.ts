@@ -78,8 +78,13 @@ export interface SearchResult {
     /** HTML: escaped text with the hits in `<mark>`. */
     snippet: string;
   }[];
+  /** How many messages match; at least this many when `totalIsExact` is false. */
   total: number;
+  /** False for a broad search, whose matches are counted exactly only up to a bound. */
+  totalIsExact: boolean;
   nextCursor: string | null;
+  /** Whether `facets` were counted (the first page of a search with an exact, bounded total). */
+  facetsCounted: boolean;
   facets: {
     channels: (SearchNamed & { count: number })[];
     authors: (SearchNamed & { count: number })[];

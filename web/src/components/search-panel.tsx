@@ -1,7 +1,7 @@
 // Search results beside the channel (over it on a phone): highlighted snippets rendered as text,
 // facets that narrow the query, and a click (or Enter) that opens the message where it was said.
 import { useEffect, useRef } from 'preact/hooks';
-import { formatTime } from '../lib/format.ts';
+import { describeSearchTotal, formatTime } from '../lib/format.ts';
 import { parseSnippet } from '../lib/snippet.ts';
 import type { ChatState, ChatStore } from '../state/chat-store.ts';
 
@@ -58,7 +58,7 @@ export function SearchPanel({ store, state, onQuery }: SearchPanelProps) {
             : search.error
               ? ''
               : search.query.trim()
-                ? `${search.total} ${search.total === 1 ? 'result' : 'results'} for “${search.query.trim()}”`
+                ? describeSearchTotal(search.total, search.totalIsExact, search.query.trim())
                 : 'Type a query and press Enter.'}
         </div>
         {search.error && (
@@ -116,6 +116,11 @@ export function SearchPanel({ store, state, onQuery }: SearchPanelProps) {
               })}
             </fieldset>
           </div>
+        )}
+        {!search.loading && !search.facetsCounted && search.results.length > 0 && (
+          <p class="facets-note">
+            Too many matches to count by channel and person. Add a word or a filter to see them.
+          </p>
         )}
         <ol class="results">
           {search.results.map((r) => (

@@ -40,3 +40,9 @@ export function describeTyping(names: string[]): string {
   if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
   return `${names.length} people are typing…`;
 }
+
+/** "1 result for “x”", "12 results for “x”", "10,000+ results for “x”" for a bounded count. */
+export function describeSearchTotal(total: number, exact: boolean, query: string): string {
+  const count = `${total.toLocaleString('en')}${exact ? '' : '+'}`;
+  return `${count} ${total === 1 && exact ? 'result' : 'results'} for “${query}”`;
+}

@@ -10,7 +10,10 @@ export interface SearchState {
   loading: boolean;
   results: SearchResult['results'];
   total: number;
+  totalIsExact: boolean;
   facets: SearchResult['facets'];
+  /** False when the search matched too much for facets to be counted. */
+  facetsCounted: boolean;
   nextCursor: string | null;
   error: string | null;
   /** Where in the query the API found a problem (0-based), for `invalid_query`. */
@@ -39,7 +42,9 @@ export function createSearchActions(deps: SearchActionsDeps) {
         loading: false,
         results: [],
         total: 0,
+        totalIsExact: true,
         facets: emptyFacets,
+        facetsCounted: true,
         nextCursor: null,
         error: null,
         errorPosition: null,
@@ -78,7 +83,9 @@ export function createSearchActions(deps: SearchActionsDeps) {
         loading: false,
         results: page.results,
         total: page.total,
+        totalIsExact: page.totalIsExact,
         facets: page.facets,
+        facetsCounted: page.facetsCounted,
         nextCursor: page.nextCursor,
         errorPosition: null,
       });
@@ -89,7 +96,9 @@ export function createSearchActions(deps: SearchActionsDeps) {
         loading: false,
         results: [],
         total: 0,
+        totalIsExact: true,
         facets: emptyFacets,
+        facetsCounted: true,
         nextCursor: null,
         ...describeError(error),
       });
