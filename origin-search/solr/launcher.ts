@@ -5,6 +5,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -48,6 +49,11 @@ export interface RunningSolr {
   core: string;
   /** The JVM's process id (for reading its CPU time). */
   pid: number;
+  /**
+   * Whether the index started empty: a new Solr home, or a kept index from another config set
+   * that was removed. Whatever should be searchable must then be indexed again.
+   */
+  indexEmpty: boolean;
   stop(): Promise<void>;
 }
 
@@ -85,17 +91,45 @@ export function ensureSolrClasspath(onProgress?: (line: string) => void): void {
   onProgress?.(`Solr classpath ready in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 
-/** Copies the Solr home template (solr.xml, config set, core) into `dir`, keeping any index. */
-function prepareHome(dir: string): void {
+const configSetDir = join(homeTemplate, 'configsets', solrCore, 'conf');
+// Beside a kept index: the fingerprint of the config set it was written with.
+const indexStampName = 'configset.sha256';
+
+/** A fingerprint of the repo's config set: every file's name and contents. */
+export function hashConfigSet(): string {
+  const hash = createHash('sha256');
+  for (const name of readdirSync(configSetDir).sort()) {
+    hash.update(`${name}\0`);
+    hash.update(readFileSync(join(configSetDir, name)));
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Copies the Solr home template (solr.xml, config set, core) into `dir`. An index written with
+ * the same config set is kept; one from another config set is removed, since Solr may refuse to
+ * open it (another index sort) or search it wrongly (fields it lacks). Returns whether the index
+ * starts empty: a new core, or one whose index was removed.
+ */
+export function prepareHome(dir: string): { indexEmpty: boolean } {
   mkdirSync(dir, { recursive: true });
   cpSync(join(homeTemplate, 'solr.xml'), join(dir, 'solr.xml'));
   // The config set is replaced every start so edits in the repo take effect.
   rmSync(join(dir, 'configsets'), { recursive: true, force: true });
   cpSync(join(homeTemplate, 'configsets'), join(dir, 'configsets'), { recursive: true });
   const core = join(dir, 'cores', solrCore);
+  const stamp = join(core, indexStampName);
+  const wanted = hashConfigSet();
+  let indexEmpty = false;
   if (!existsSync(join(core, 'core.properties'))) {
     cpSync(join(homeTemplate, 'cores', solrCore), core, { recursive: true });
+    indexEmpty = true;
+  } else if (!existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== wanted) {
+    rmSync(join(core, 'data'), { recursive: true, force: true });
+    indexEmpty = true;
   }
+  writeFileSync(stamp, `${wanted}\n`);
+  return { indexEmpty };
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -117,7 +151,9 @@ export async function startSolr(options: StartSolrOptions = {}): Promise<Running
 
   const temporary = options.dataDir === undefined;
   const home = temporary ? mkdtempSync(join(tmpdir(), 'stek-solr-')) : resolve(options.dataDir!);
-  prepareHome(home);
+  const { indexEmpty } = prepareHome(home);
+  if (indexEmpty && !temporary)
+    progress?.('the index starts empty (new, or from another config set)');
 
   progress?.('starting Solr…');
   const child = spawn(
@@ -180,6 +216,7 @@ export async function startSolr(options: StartSolrOptions = {}): Promise<Running
     port,
     core: solrCore,
     pid: child.pid!,
+    indexEmpty,
     stop() {
       stopping ??= (async () => {
         killGroup(child, 'SIGTERM');

@@ -1,6 +1,7 @@
 // The local stack behind `npm start`: Redis behind the local Upstash endpoint, `partykit dev`,
 // Solr with the search origin, and the API, each on a free or configured port. Node-only.
 import { spawnSync } from 'node:child_process';
+import { sql } from 'drizzle-orm';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSearchOrigin } from '../../origin-search/src/server.ts';
@@ -13,6 +14,7 @@ import { ensureWebBuild, withWebApp } from '../entry/static.ts';
 import { edgeEnvNames } from '../entry/worker.ts';
 import { createSearchIndexer } from '../search/indexer.ts';
 import { createSearchOriginClient } from '../search/origin-client.ts';
+import { rebuildSearchIndex } from '../search/rebuild.ts';
 import { startHranaServer } from './hrana/index.ts';
 import { toHex } from '../lib/crypto.ts';
 import { startPartykitDev } from './partykit.ts';
@@ -86,6 +88,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const stops: Array<() => Promise<void>> = [];
   const services: ServiceStatus[] = [];
   const apiEnv: Record<string, string | undefined> = { ...env };
+  // Set when the local Solr starts with an empty index: the database's messages go back in.
+  let searchIndexEmpty = false;
 
   async function attempt(name: string, start: () => Promise<ServiceStatus>, fallback: string) {
     try {
@@ -184,6 +188,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             });
             stops.push(() => solr.stop());
             solrUrl = solr.url;
+            searchIndexEmpty = solr.indexEmpty;
           }
           const origin = await startSearchOrigin({
             solrUrl,
@@ -206,6 +211,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ? await startEdgeApi(apiEnv, base, secrets, stops, say)
       : await startNodeApi(apiEnv, stops, say);
     services.unshift(api.status);
+    if (searchIndexEmpty && apiEnv.SEARCH_ORIGIN_URL) {
+      const origin = createSearchOriginClient({
+        url: apiEnv.SEARCH_ORIGIN_URL,
+        secret: secrets.searchSecret,
+      });
+      stops.push(rebuildEmptyIndex(api.db, origin, say));
+    }
     // Where the running services are, for commands run beside the stack (`stek reindex`).
     const runningPath = join(base.dataDir, 'running.json');
     writeFileSync(runningPath, `${JSON.stringify({ pid: process.pid, services }, null, 2)}\n`);
@@ -222,6 +234,36 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Indexes the whole database again, in the background, into a Solr that started empty (a new
+ * Solr home beside an existing database, or an index from another config set): the live
+ * indexer's cursors say everything was indexed already. Returns its stop: a rebuild cut short
+ * by shutdown is fine, the next empty start runs it again.
+ */
+function rebuildEmptyIndex(
+  db: Database,
+  origin: ReturnType<typeof createSearchOriginClient>,
+  say: (line: string) => void,
+): () => Promise<void> {
+  const stopping = new AbortController();
+  const rebuilt = (async () => {
+    const [count] = await db.read.all<{ n: number }>(sql`select count(*) as n from messages`);
+    const total = Number(count?.n ?? 0);
+    if (total === 0) return;
+    const messages = (n: number) => `${n} ${n === 1 ? 'message' : 'messages'}`;
+    say(`search: the index is empty; indexing the database's ${messages(total)} again`);
+    const summary = await rebuildSearchIndex({ db, origin, signal: stopping.signal });
+    say(`search: ${messages(summary.indexed)} indexed in ${Math.round(summary.ms / 1000)} s`);
+  })().catch((err: unknown) => {
+    if (!stopping.signal.aborted)
+      say(`search: rebuilding the index failed (${(err as Error).message}); run stek reindex`);
+  });
+  return async () => {
+    stopping.abort();
+    await rebuilt;
+  };
 }
 
 interface StartedApi {

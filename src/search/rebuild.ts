@@ -18,6 +18,8 @@ export interface RebuildOptions {
   origin: Pick<SearchOrigin, 'upsert' | 'delete' | 'prune'>;
   batchSize?: number;
   onProgress?: (progress: RebuildProgress) => void;
+  /** Stops the rebuild between batches (it rejects with the signal's reason). */
+  signal?: AbortSignal;
 }
 
 export interface RebuildSummary {
@@ -56,6 +58,7 @@ export async function rebuildSearchIndex(options: RebuildOptions): Promise<Rebui
     if (version < 1) continue;
     let after = 0;
     for (;;) {
+      options.signal?.throwIfAborted();
       const rows = await db.read
         .select()
         .from(messages)

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deleteMessage } from '../../src/chat/messages.ts';
+import { rebuildSearchIndex } from '../../src/search/rebuild.ts';
 import {
   createSearchTestApp,
   resultIds,
@@ -45,5 +46,19 @@ describe('stek reindex', () => {
     expect(resultIds(res)).toEqual([kept.id]);
     // The live indexer has nothing left to do for this channel.
     expect((await t.indexer.runOnce()).events).toBe(0);
+  });
+});
+
+describe('rebuilding the index', () => {
+  it('stops between batches when its signal aborts, indexing nothing more', async () => {
+    const room = await t.channel(alice);
+    const tag = uniqueName('abort');
+    await t.post(alice, room.id, `${tag} one`);
+    const stop = new AbortController();
+    stop.abort(new Error('shutting down'));
+    await expect(
+      rebuildSearchIndex({ db: t.db, origin: t.origin, signal: stop.signal }),
+    ).rejects.toThrow('shutting down');
+    expect((await t.search(alice, tag)).body.total).toBe(0);
   });
 });
