@@ -2,7 +2,6 @@
 // the real API publishing to `partykit dev`, beside the same API publishing to a plain `ws`
 // broadcast server. Localhost only; every loop is bounded.
 // Run: npx tsx bench/realtime-fanout.ts [socket counts, e.g. 10,100,1000] [posts per row]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -14,41 +13,12 @@ import { readNodeConfig } from '../src/entry/config.ts';
 import { startNodeServer } from '../src/entry/node.ts';
 import { createRealtimePublisher } from '../src/realtime/publisher.ts';
 import { signTicket } from '../src/realtime/tickets.ts';
+import { startBaseline, type Target } from './realtime-baseline.ts';
 
 const socketCounts = (process.argv[2] ?? '10,100,1000').split(',').map(Number);
 const postsPerRow = Number(process.argv[3] ?? 60);
 const secret = `bench-${crypto.randomUUID()}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface Target {
-  name: string;
-  url: string;
-  stop(): Promise<void>;
-}
-
-async function startBaseline(): Promise<Target> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', new URL('./realtime-baseline-server.ts', import.meta.url).pathname, secret],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      const match = /listening (\d+)/.exec(chunk.toString());
-      if (match) resolve(Number(match[1]));
-    });
-    child.once('exit', () => reject(new Error('the baseline server exited')));
-  });
-  return {
-    name: 'ws baseline',
-    url: `http://127.0.0.1:${port}`,
-    async stop() {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 async function startRoomHost(): Promise<Target> {
   const dev = await startPartykitDev({ port: 0, secret });
@@ -148,7 +118,7 @@ console.log(
     `in ${rounds} rounds alternating the two targets`,
 );
 console.log('target           sockets   p50 ms   p99 ms   last-socket p50   last-socket p99');
-const targets = [await startRoomHost(), await startBaseline()];
+const targets = [await startRoomHost(), await startBaseline(secret)];
 try {
   for (const count of socketCounts) {
     // Both rows run side by side, alternating, so a busy moment on the machine hits both alike.

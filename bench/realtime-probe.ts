@@ -5,7 +5,6 @@
 // A/B of room code: PROBE_ROOMS=dir-a/server.ts,dir-b/server.ts starts one `partykit dev` per file,
 // side by side, taking turns like the fan-out bench. The files must lie inside the repository
 // (workerd refuses a module path that leaves the project directory).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,41 +13,12 @@ import { startPartykitDev } from '../src/dev/partykit.ts';
 import type { ChannelEvent } from '../src/realtime/protocol.ts';
 import { createRealtimePublisher } from '../src/realtime/publisher.ts';
 import { signTicket } from '../src/realtime/tickets.ts';
+import { startBaseline, type Target } from './realtime-baseline.ts';
 
 const socketCount = Number(process.argv[2] ?? 1000);
 const posts = Number(process.argv[3] ?? 100);
 const secret = `probe-${crypto.randomUUID()}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface Target {
-  name: string;
-  url: string;
-  stop(): Promise<void>;
-}
-
-async function startBaseline(): Promise<Target> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', new URL('./realtime-baseline-server.ts', import.meta.url).pathname, secret],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      const match = /listening (\d+)/.exec(chunk.toString());
-      if (match) resolve(Number(match[1]));
-    });
-    child.once('exit', () => reject(new Error('the baseline server exited')));
-  });
-  return {
-    name: 'ws baseline',
-    url: `http://127.0.0.1:${port}`,
-    async stop() {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -190,7 +160,7 @@ for (const [i, main] of (roomFiles.length > 0 ? roomFiles : [undefined]).entries
   const dev = await startPartykitDev({ port: 0, secret, configPath });
   targets.push({ name: main ? `room ${i}` : 'partykit dev', url: dev.url, stop: dev.stop });
 }
-targets.push(await startBaseline());
+targets.push(await startBaseline(secret));
 try {
   const rows = [];
   for (const target of targets) rows.push(await prepare(target, `ch_probe${Date.now()}`));
