@@ -111,7 +111,7 @@ export function hashConfigSet(): string {
  * open it (another index sort) or search it wrongly (fields it lacks). Returns whether the index
  * starts empty: a new core, or one whose index was removed.
  */
-export function prepareHome(dir: string): { indexEmpty: boolean } {
+export function prepareHome(dir: string): { indexEmpty: boolean; indexRemoved: boolean } {
   mkdirSync(dir, { recursive: true });
   cpSync(join(homeTemplate, 'solr.xml'), join(dir, 'solr.xml'));
   // The config set is replaced every start so edits in the repo take effect.
@@ -120,16 +120,17 @@ export function prepareHome(dir: string): { indexEmpty: boolean } {
   const core = join(dir, 'cores', solrCore);
   const stamp = join(core, indexStampName);
   const wanted = hashConfigSet();
-  let indexEmpty = false;
+  let created = false;
+  let indexRemoved = false;
   if (!existsSync(join(core, 'core.properties'))) {
     cpSync(join(homeTemplate, 'cores', solrCore), core, { recursive: true });
-    indexEmpty = true;
+    created = true;
   } else if (!existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== wanted) {
     rmSync(join(core, 'data'), { recursive: true, force: true });
-    indexEmpty = true;
+    indexRemoved = true;
   }
   writeFileSync(stamp, `${wanted}\n`);
-  return { indexEmpty };
+  return { indexEmpty: created || indexRemoved, indexRemoved };
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -151,9 +152,8 @@ export async function startSolr(options: StartSolrOptions = {}): Promise<Running
 
   const temporary = options.dataDir === undefined;
   const home = temporary ? mkdtempSync(join(tmpdir(), 'stek-solr-')) : resolve(options.dataDir!);
-  const { indexEmpty } = prepareHome(home);
-  if (indexEmpty && !temporary)
-    progress?.('the index starts empty (new, or from another config set)');
+  const { indexEmpty, indexRemoved } = prepareHome(home);
+  if (indexRemoved) progress?.('the kept index was written with another config set: removed');
 
   progress?.('starting Solr…');
   const child = spawn(

@@ -20,7 +20,7 @@ function writeIndex(): void {
 
 describe('the kept Solr home', () => {
   it('starts a new home empty and stamps it with the config set', () => {
-    expect(prepareHome(home)).toEqual({ indexEmpty: true });
+    expect(prepareHome(home)).toEqual({ indexEmpty: true, indexRemoved: false });
     expect(readFileSync(join(core(), 'configset.sha256'), 'utf8').trim()).toBe(hashConfigSet());
     expect(existsSync(join(core(), 'core.properties'))).toBe(true);
   });
@@ -28,7 +28,7 @@ describe('the kept Solr home', () => {
   it('keeps an index written with the same config set', () => {
     prepareHome(home);
     writeIndex();
-    expect(prepareHome(home)).toEqual({ indexEmpty: false });
+    expect(prepareHome(home)).toEqual({ indexEmpty: false, indexRemoved: false });
     expect(existsSync(indexFile())).toBe(true);
   });
 
@@ -36,13 +36,13 @@ describe('the kept Solr home', () => {
     prepareHome(home);
     writeIndex();
     writeFileSync(join(core(), 'configset.sha256'), 'an older config set\n');
-    expect(prepareHome(home)).toEqual({ indexEmpty: true });
+    expect(prepareHome(home)).toEqual({ indexEmpty: true, indexRemoved: true });
     expect(existsSync(indexFile())).toBe(false);
 
     writeIndex();
     rmSync(join(core(), 'configset.sha256'));
-    expect(prepareHome(home)).toEqual({ indexEmpty: true });
+    expect(prepareHome(home)).toEqual({ indexEmpty: true, indexRemoved: true });
     expect(existsSync(indexFile())).toBe(false);
-    expect(prepareHome(home)).toEqual({ indexEmpty: false });
+    expect(prepareHome(home)).toEqual({ indexEmpty: false, indexRemoved: false });
   });
 });
