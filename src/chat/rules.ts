@@ -5,10 +5,21 @@ export const namePattern = /^[a-z0-9._-]{1,80}$/;
 
 export const maxMessageLength = 40_000;
 
-/** Message text is trimmed; what remains must be 1–40,000 characters. */
+// Characters that take no space: text of only these (and white space) shows as nothing.
+const invisible = /[\u200B-\u200D\u2060\uFEFF]/g;
+// A surrogate without its other half, which the database would store as U+FFFD.
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Message text is trimmed, and a lone surrogate becomes U+FFFD (as it would in storage, so the
+ * answer, the live event and the history all carry the same text); what remains must be
+ * 1–40,000 characters, not all of them invisible.
+ */
 export function normalizeText(text: string, field = 'text'): string {
-  const trimmed = text.trim();
-  if (trimmed.length === 0) throw invalid(`${field} must not be empty`, { field });
+  const trimmed = text.trim().replace(loneSurrogate, '\uFFFD');
+  if (trimmed.replace(invisible, '').trim().length === 0) {
+    throw invalid(`${field} must not be empty`, { field });
+  }
   if (trimmed.length > maxMessageLength) {
     throw invalid(`${field} must be at most ${maxMessageLength} characters`, { field });
   }

@@ -1,5 +1,12 @@
 import type { AddressInfo } from 'node:net';
-import { serve, type HttpBindings, type Http2Bindings, type ServerType } from '@hono/node-server';
+import { createServer } from 'node:http';
+import {
+  getRequestListener,
+  RequestError,
+  type HttpBindings,
+  type Http2Bindings,
+  type ServerType,
+} from '@hono/node-server';
 import { createApp, defaultBodyLimitBytes, type AppDeps } from '../app.ts';
 import { attachReadBody, fetchDrainingRefusedBodies } from '../lib/request-body.ts';
 import type { Database } from '../db/database.ts';
@@ -12,6 +19,8 @@ import { createSearchOriginClient } from '../search/origin-client.ts';
 import type { NodeConfig } from './config.ts';
 import { createKvDeps } from './kv.ts';
 import { readDeclaredJsonBody } from './node-body.ts';
+import { ApiError } from '../lib/errors.ts';
+import { newRequestId } from '../lib/ids.ts';
 import { authenticate } from '../chat/users.ts';
 
 export interface NodeServer {
@@ -85,6 +94,33 @@ function connectServices(config: NodeConfig, db: Database, log?: LogFn) {
   };
 }
 
+/**
+ * The answer to a request the app never sees: one whose request line or Host header cannot make
+ * a URL (a backslash in the path, a malformed Host), or whose body broke off. Same envelope and
+ * request id as the app's own refusals.
+ */
+function refuseUnreadable(err: unknown, log?: LogFn): Response {
+  const requestId = newRequestId();
+  const clientFault = err instanceof RequestError;
+  const error = clientFault
+    ? new ApiError(
+        400,
+        'malformed_request',
+        `the request cannot be read: ${(err as RequestError).message}`,
+      )
+    : new ApiError(500, 'internal', 'something went wrong on our side');
+  log?.({
+    level: clientFault ? 'info' : 'error',
+    msg: 'unreadable request',
+    requestId,
+    error: String(err),
+  });
+  return new Response(JSON.stringify(error.toJSON(requestId)), {
+    status: error.status,
+    headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+  });
+}
+
 export interface StartNodeServerOptions {
   config: NodeConfig;
   /** Dependencies beyond the database (key-value store, realtime, search), when running. */
@@ -134,14 +170,19 @@ export async function startNodeServer(options: StartNodeServerOptions): Promise<
       const reading = readDeclaredJsonBody(env.incoming, limit);
       if (reading) {
         const bytes = await reading.catch(() => undefined);
-        // A client that left mid-body gets no answer; there is no one to give it to.
-        if (!bytes) return new Response(null, { status: 400 });
+        // The client left mid-body: nobody will read this answer.
+        if (!bytes) return refuseUnreadable(new RequestError('the request body ended early'), log);
         return app.fetch(attachReadBody(request, bytes), env);
       }
       return fetchDrainingRefusedBodies((sized) => app.fetch(sized, env), request, limit);
     };
-    const s = serve({ fetch, port: config.port, hostname: config.host }, () => resolveServer(s));
+    const listener = getRequestListener(fetch, {
+      hostname: config.host,
+      errorHandler: (err) => refuseUnreadable(err, log),
+    });
+    const s = createServer(listener);
     s.once('error', reject);
+    s.listen(config.port, config.host, () => resolveServer(s));
   });
   const port = (server.address() as AddressInfo).port;
   return {

@@ -33,3 +33,8 @@ export function randomBase32(length: number): string {
 export function newId(prefix: string, now = Date.now()): string {
   return `${prefix}_${now.toString(36).padStart(9, '0')}${randomBase32(12)}`;
 }
+
+/** A request id for a response: `req_` and 16 random characters. */
+export function newRequestId(): string {
+  return `req_${randomBase32(16)}`;
+}

@@ -168,6 +168,28 @@ describe('messages', () => {
     expect(max.status).toBe(201);
     expect(max.body.text).toHaveLength(40_000);
   });
+
+  it('refuses text that shows as nothing: only zero-width characters and spaces', async () => {
+    const blank = await post(alice, ' \u200b\u2060 \ufeff\u200d ');
+    expect(blank.status).toBe(400);
+    expect(blank.body.error.details).toMatchObject({ field: 'text' });
+    expect((await post(alice, 'a\u200bb')).status).toBe(201);
+  });
+
+  it('stores, answers and publishes one text for a lone surrogate: U+FFFD in its place', async () => {
+    const posted = await post(alice, 'lone \ud800 high, lone \udc00 low, pair \ud83d\ude00');
+    expect(posted.status).toBe(201);
+    const expected = 'lone \ufffd high, lone \ufffd low, pair \ud83d\ude00';
+    expect(posted.body.text).toBe(expected);
+    const read = await t.call('GET', `/v1/messages/${posted.body.id}`, { as: bob });
+    expect(read.body.text).toBe(expected);
+    const events = await t.call('GET', `/v1/channels/${channelId}/events?after=0`, { as: bob });
+    const created = events.body.events.find(
+      (e: { type: string; data: { message?: { id: string } } }) =>
+        e.type === 'message.created' && e.data.message?.id === posted.body.id,
+    );
+    expect(created.data.message.text).toBe(expected);
+  });
 });
 
 describe('the event log', () => {

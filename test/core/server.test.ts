@@ -207,3 +207,38 @@ describe('request bodies read straight from the Node stream', () => {
     }
   });
 });
+
+describe('requests the app never sees', () => {
+  async function raw(head: string): Promise<{ status: number; headers: string; body: string }> {
+    const { port } = new URL(server.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write(head));
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+        const [, body] = text.split('\r\n\r\n');
+        if (body && /\}\s*(\r\n0\r\n\r\n)?$/.test(body)) (socket.destroy(), resolve(text));
+      });
+      socket.once('error', reject);
+      setTimeout(() => (socket.destroy(), resolve(text)), 2_000);
+    });
+    const [headers = '', body = ''] = answer.split('\r\n\r\n');
+    const json = body.slice(body.indexOf('{'), body.lastIndexOf('}') + 1);
+    return { status: Number(headers.split(' ')[1]), headers, body: json };
+  }
+
+  it('answers a malformed Host header or a backslash path in the error envelope', async () => {
+    for (const head of [
+      'GET /health HTTP/1.1\r\nHost: a b\r\n\r\n',
+      'GET /v1\\channels HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+    ]) {
+      const res = await raw(head);
+      expect(res.status).toBe(400);
+      const body = JSON.parse(res.body);
+      expect(body.error.code).toBe('malformed_request');
+      expect(body.requestId).toMatch(/^req_/);
+      expect(res.headers.toLowerCase()).toContain(`x-request-id: ${body.requestId}`);
+    }
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+  });
+});

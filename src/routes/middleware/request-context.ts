@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { randomBase32 } from '../../lib/ids.ts';
+import { newRequestId } from '../../lib/ids.ts';
 import { nextWithHeaders } from './response-headers.ts';
 import type { AppEnv, LogFn } from '../env.ts';
 
@@ -12,7 +12,7 @@ const incomingId = /^[A-Za-z0-9._-]{1,128}$/;
 export function requestContext(log?: LogFn): MiddlewareHandler<AppEnv> {
   return async function requestContext(c, next) {
     const given = c.req.header('x-request-id');
-    const requestId = given && incomingId.test(given) ? given : `req_${randomBase32(16)}`;
+    const requestId = given && incomingId.test(given) ? given : newRequestId();
     c.set('requestId', requestId);
     const started = performance.now();
     await nextWithHeaders(c, next, { 'X-Request-Id': requestId });
