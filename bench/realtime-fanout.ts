@@ -13,7 +13,7 @@ import { readNodeConfig } from '../src/entry/config.ts';
 import { startNodeServer } from '../src/entry/node.ts';
 import { createRealtimePublisher } from '../src/realtime/publisher.ts';
 import { signTicket } from '../src/realtime/tickets.ts';
-import { startBaseline, type Target } from './realtime-baseline.ts';
+import { recordEventArrivals, startBaseline, type Target } from './realtime-targets.ts';
 
 const socketCounts = (process.argv[2] ?? '10,100,1000').split(',').map(Number);
 const postsPerRow = Number(process.argv[3] ?? 600);
@@ -45,14 +45,7 @@ async function openSockets(target: Target, room: string, userId: string, count: 
         ws.once('message', () => resolve()); // the hello
         ws.once('error', reject);
       });
-      ws.on('message', (data) => {
-        const at = performance.now();
-        const message = JSON.parse(String(data)) as { type: string; event?: { seq: number } };
-        if (message.type !== 'event' || !message.event) return;
-        const list = arrivals.get(message.event.seq) ?? [];
-        list.push(at);
-        arrivals.set(message.event.seq, list);
-      });
+      recordEventArrivals(ws, arrivals);
       sockets.push(ws);
     });
     await Promise.all(batch);

@@ -13,7 +13,7 @@ import { startPartykitDev } from '../src/dev/partykit.ts';
 import type { ChannelEvent } from '../src/realtime/protocol.ts';
 import { createRealtimePublisher } from '../src/realtime/publisher.ts';
 import { signTicket } from '../src/realtime/tickets.ts';
-import { startBaseline, type Target } from './realtime-baseline.ts';
+import { recordEventArrivals, startBaseline, type Target } from './realtime-targets.ts';
 
 const socketCount = Number(process.argv[2] ?? 1000);
 const posts = Number(process.argv[3] ?? 100);
@@ -61,14 +61,7 @@ async function prepare(target: Target, room: string) {
         });
         ws.once('error', reject);
       });
-      ws.on('message', (data) => {
-        const at = performance.now();
-        const message = JSON.parse(String(data)) as { type: string; event?: { seq: number } };
-        if (message.type !== 'event' || !message.event) return;
-        const list = arrivals.get(message.event.seq) ?? [];
-        list.push(at);
-        arrivals.set(message.event.seq, list);
-      });
+      recordEventArrivals(ws, arrivals);
       // How many TCP reads a frame costs the client: a server that writes a frame in pieces costs more.
       (ws as unknown as { _socket: NodeJS.EventEmitter })._socket.on('data', () => {
         reads += 1;

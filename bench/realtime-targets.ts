@@ -1,6 +1,7 @@
-// Starts the fan-out baseline (`realtime-baseline-server.ts`, a plain `ws` broadcast server) in
-// its own Node process, for the realtime benchmarks.
+// Shared by the realtime benchmarks: the fan-out baseline (`realtime-baseline-server.ts`, a plain
+// `ws` broadcast server) in its own Node process, and the clients' arrival log.
 import { spawn } from 'node:child_process';
+import type WebSocket from 'ws';
 
 /** A broadcast host under measurement: the baseline or `partykit dev`. */
 export interface Target {
@@ -32,4 +33,16 @@ export async function startBaseline(secret: string): Promise<Target> {
       await exited;
     },
   };
+}
+
+/** Records when each `event` frame reaches `ws`: the arrival times per event seq. */
+export function recordEventArrivals(ws: WebSocket, arrivals: Map<number, number[]>): void {
+  ws.on('message', (data) => {
+    const at = performance.now();
+    const message = JSON.parse(String(data)) as { type: string; event?: { seq: number } };
+    if (message.type !== 'event' || !message.event) return;
+    const list = arrivals.get(message.event.seq) ?? [];
+    list.push(at);
+    arrivals.set(message.event.seq, list);
+  });
 }
