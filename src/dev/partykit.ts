@@ -1,9 +1,10 @@
 // Starts `partykit dev` for the local stack, the tests and the benchmarks. Node-only dev tooling.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ansiPattern, stopGroup } from './processes.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -32,24 +33,6 @@ export interface PartykitDev {
   persistDir: string;
   /** Stops the whole process group (workerd included) and waits for it to exit. */
   stop(): Promise<void>;
-}
-
-// eslint-style ANSI escape matcher: colour and cursor codes partykit prints around its output.
-// eslint-disable-next-line no-control-regex
-const ansiPattern = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
-
-function waitForExit(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => child.once('exit', () => done()));
-}
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // The group is gone already.
-  }
 }
 
 /** Writes the project config with `vars` merged in and `main` made absolute, readable by us only. */
@@ -124,13 +107,7 @@ export async function startPartykitDev(options: StartPartykitDevOptions): Promis
   async function stop(): Promise<void> {
     if (!stopped) {
       stopped = true;
-      const exited = waitForExit(child);
-      signalGroup(child, 'SIGTERM');
-      const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-      // workerd may outlive the node parent by a moment; make sure nothing of the group is left.
-      signalGroup(child, 'SIGKILL');
+      await stopGroup(child);
     }
     if (ownDir) rmSync(persistDir, { recursive: true, force: true });
     rmSync(configDir, { recursive: true, force: true });

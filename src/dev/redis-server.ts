@@ -1,10 +1,10 @@
 // Starts a throwaway redis-server for the local stack and the tests. Node-only dev tooling.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
+import { pickFreePort, waitForExit } from './processes.ts';
 import { createRespClient } from './upstash-endpoint/resp-client.ts';
 
 /** Options for {@link startRedisServer}. */
@@ -41,23 +41,6 @@ export function findRedisServer(pathList = process.env.PATH ?? ''): string | nul
     }
   }
   return null;
-}
-
-async function pickFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function waitForExit(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 async function waitForPong(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {

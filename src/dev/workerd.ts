@@ -1,11 +1,12 @@
 // Runs the worker under `wrangler dev` (local mode, offline) for the tests, benchmarks and the
 // local edge stack. Node-only dev tooling.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ansiPattern, signalGroup, stopGroup } from './processes.ts';
 
 /** The repository root, where wrangler.toml and node_modules live. */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -32,23 +33,6 @@ export interface ProcessGroup {
   stop(): Promise<void>;
 }
 
-// Control sequences the CLIs colour their output with.
-const ansi = new RegExp(String.raw`\u001b\[[0-9;?]*[ -/]*[@-~]`, 'g');
-
-function waitForExit(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => child.once('exit', () => done()));
-}
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    // The negative pid addresses the group: the CLI and every runtime process it spawned.
-    process.kill(-child.pid!, signal);
-  } catch {
-    // The group is already gone.
-  }
-}
-
 /**
  * Spawns a long-running CLI as the leader of a new process group and waits for the line that
  * says where it listens. Stopping signals the group, because the CLIs spawn the runtime as a
@@ -69,7 +53,7 @@ export async function startProcessGroup(options: ProcessGroupOptions): Promise<P
       const lines = (partial + chunk.toString('utf8')).split('\n');
       partial = lines.pop()!;
       for (const raw of lines) {
-        const line = raw.replace(ansi, '').trimEnd();
+        const line = raw.replace(ansiPattern, '').trimEnd();
         tail = `${tail}${line}\n`.slice(-4_000);
         options.onOutput?.(line);
         onLine(line);
@@ -87,13 +71,7 @@ export async function startProcessGroup(options: ProcessGroupOptions): Promise<P
       signalGroup(child, 'SIGKILL');
       return;
     }
-    const exited = waitForExit(child);
-    signalGroup(child, 'SIGTERM');
-    const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-    // The leader may exit before its children; whatever is left goes now.
-    signalGroup(child, 'SIGKILL');
+    await stopGroup(child);
   }
 
   try {
@@ -175,7 +153,9 @@ function runWrangler(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
     child.once('exit', (code) => {
       if (code === 0) resolveRun();
       else
-        reject(new Error(`wrangler ${args[0]} exited with ${code}:\n${output.replace(ansi, '')}`));
+        reject(
+          new Error(`wrangler ${args[0]} exited with ${code}:\n${output.replace(ansiPattern, '')}`),
+        );
     });
   });
 }

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -11,6 +10,7 @@ import {
   type ConnectOptions,
   type StekClient,
 } from '../../src/client/index.ts';
+import { pickFreePort } from '../../src/dev/processes.ts';
 import { readNodeConfig } from '../../src/entry/config.ts';
 import { startNodeServer, type NodeServer } from '../../src/entry/node.ts';
 import { createRealtimePublisher } from '../../src/realtime/publisher.ts';
@@ -150,17 +150,7 @@ export async function waitUntil(check: () => boolean, what: string, timeoutMs = 
 }
 
 /** A port nothing listens on (bound and released), for a publisher that must fail. */
-export async function deadPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+export const deadPort = pickFreePort;
 
 /** Opens a raw socket to a room and reports the HTTP refusal, if any. */
 export function rawConnect(
