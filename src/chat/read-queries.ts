@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/database.ts';
 import { apiTokens, messages, reactions, users } from '../db/schema.ts';
 
@@ -8,6 +8,12 @@ import { apiTokens, messages, reactions, users } from '../db/schema.ts';
  */
 function buildReads(read: Tx) {
   const p = sql.placeholder;
+  /** A channel's messages outside threads, narrowed by `bounds`. */
+  const topLevel = (...bounds: SQL[]) =>
+    read
+      .select()
+      .from(messages)
+      .where(and(eq(messages.channelId, p('channelId')), isNull(messages.threadId), ...bounds));
   return {
     tokenByHash: () =>
       read
@@ -25,33 +31,14 @@ function buildReads(read: Tx) {
 
     /** Top-level messages below `before`, newest first. */
     historyBack: () =>
-      read
-        .select()
-        .from(messages)
-        .where(
-          and(
-            eq(messages.channelId, p('channelId')),
-            isNull(messages.threadId),
-            lt(messages.seq, p('before')),
-            gt(messages.seq, p('after')),
-          ),
-        )
+      topLevel(lt(messages.seq, p('before')), gt(messages.seq, p('after')))
         .orderBy(desc(messages.seq))
         .limit(p('limit'))
         .prepare(),
 
     /** Top-level messages above `after`, oldest first. */
     historyForward: () =>
-      read
-        .select()
-        .from(messages)
-        .where(
-          and(
-            eq(messages.channelId, p('channelId')),
-            isNull(messages.threadId),
-            gt(messages.seq, p('after')),
-          ),
-        )
+      topLevel(gt(messages.seq, p('after')))
         .orderBy(asc(messages.seq))
         .limit(p('limit'))
         .prepare(),
