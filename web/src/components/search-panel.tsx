@@ -30,6 +30,41 @@ function toggleOperator(query: string, operator: string): string {
   return next.join(' ');
 }
 
+interface FacetGroupProps {
+  legend: string;
+  facets: { id: string; name: string; count: number }[];
+  /** The query operator a facet toggles. */
+  operator: (name: string) => string;
+  label: (name: string) => string;
+  query: string;
+  /** The current query's terms, lowercased: a facet whose operator is there shows pressed. */
+  active: Set<string>;
+  onQuery: (query: string) => void;
+}
+
+/** One kind of facet (channels or people): each a toggle of its operator in the query. */
+function FacetGroup({ legend, facets, operator, label, query, active, onQuery }: FacetGroupProps) {
+  return (
+    <fieldset>
+      <legend>{legend}</legend>
+      {facets.map((f) => {
+        const op = operator(f.name);
+        return (
+          <button
+            key={f.id}
+            type="button"
+            class="facet"
+            aria-pressed={active.has(op.toLowerCase())}
+            onClick={() => onQuery(toggleOperator(query, op))}
+          >
+            {label(f.name)} <span class="count">{f.count}</span>
+          </button>
+        );
+      })}
+    </fieldset>
+  );
+}
+
 export function SearchPanel({ store, state, onQuery }: SearchPanelProps) {
   const search = state.search!;
   const heading = useRef<HTMLHeadingElement>(null);
@@ -81,40 +116,24 @@ export function SearchPanel({ store, state, onQuery }: SearchPanelProps) {
         </div>
         {(search.facets.channels.length > 0 || search.facets.authors.length > 0) && (
           <div class="facets">
-            <fieldset>
-              <legend>Channels</legend>
-              {search.facets.channels.map((f) => {
-                const op = `in:#${f.name}`;
-                return (
-                  <button
-                    key={f.id}
-                    type="button"
-                    class="facet"
-                    aria-pressed={active.has(op.toLowerCase())}
-                    onClick={() => onQuery(toggleOperator(search.query, op))}
-                  >
-                    #{f.name} <span class="count">{f.count}</span>
-                  </button>
-                );
-              })}
-            </fieldset>
-            <fieldset>
-              <legend>People</legend>
-              {search.facets.authors.map((f) => {
-                const op = `from:@${f.name}`;
-                return (
-                  <button
-                    key={f.id}
-                    type="button"
-                    class="facet"
-                    aria-pressed={active.has(op.toLowerCase())}
-                    onClick={() => onQuery(toggleOperator(search.query, op))}
-                  >
-                    @{f.name} <span class="count">{f.count}</span>
-                  </button>
-                );
-              })}
-            </fieldset>
+            <FacetGroup
+              legend="Channels"
+              facets={search.facets.channels}
+              operator={(name) => `in:#${name}`}
+              label={(name) => `#${name}`}
+              query={search.query}
+              active={active}
+              onQuery={onQuery}
+            />
+            <FacetGroup
+              legend="People"
+              facets={search.facets.authors}
+              operator={(name) => `from:@${name}`}
+              label={(name) => `@${name}`}
+              query={search.query}
+              active={active}
+              onQuery={onQuery}
+            />
           </div>
         )}
         {!search.loading && !search.facetsCounted && search.results.length > 0 && (

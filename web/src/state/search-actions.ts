@@ -26,7 +26,15 @@ export interface SearchActionsDeps {
   setState: (state: SearchState | null) => void;
 }
 
-const emptyFacets: SearchResult['facets'] = { channels: [], authors: [] };
+/** A search state's result fields when there is nothing to show. */
+const noResults = {
+  results: [],
+  total: 0,
+  totalIsExact: true,
+  facets: { channels: [], authors: [] },
+  facetsCounted: true,
+  nextCursor: null,
+} satisfies Partial<SearchState>;
 
 /** The search actions: run a query, load the next page, open and close the results. */
 export function createSearchActions(deps: SearchActionsDeps) {
@@ -40,12 +48,7 @@ export function createSearchActions(deps: SearchActionsDeps) {
         query: '',
         sort: 'relevance',
         loading: false,
-        results: [],
-        total: 0,
-        totalIsExact: true,
-        facets: emptyFacets,
-        facetsCounted: true,
-        nextCursor: null,
+        ...noResults,
         error: null,
         errorPosition: null,
       }
@@ -71,7 +74,8 @@ export function createSearchActions(deps: SearchActionsDeps) {
     const q = query.trim();
     const mine = ++generation;
     if (!q) {
-      setState({ ...base(), open: true, query, results: [], total: 0, error: null });
+      // No query: no results, and none of the last query's facets or cursor either.
+      setState({ ...base(), open: true, query, ...noResults, error: null });
       return;
     }
     setState({ ...base(), open: true, query, sort, loading: true, error: null });
@@ -94,12 +98,7 @@ export function createSearchActions(deps: SearchActionsDeps) {
       setState({
         ...base(),
         loading: false,
-        results: [],
-        total: 0,
-        totalIsExact: true,
-        facets: emptyFacets,
-        facetsCounted: true,
-        nextCursor: null,
+        ...noResults,
         ...describeError(error),
       });
     }
